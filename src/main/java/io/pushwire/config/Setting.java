@@ -24,13 +24,14 @@ public final class Setting
     private Setting(final String propertyName, final String defaultValue, final String description)
     {
         this.propertyName = propertyName;
-        this.optionName = propertyName.substring(propertyName.lastIndexOf('.') + 1);
+        this.optionName = optionNameOf(propertyName);
         this.defaultValue = defaultValue;
         this.description = description;
     }
 
     /**
-     * @param propertyName system property, {@code pushwire.<role>.<name>}; the last part is the option name.
+     * @param propertyName system property, {@code pushwire.<role>.<name>}; the option name is {@code <name>}
+     *                     with dots as dashes ({@code pushwire.box.data.dir} is {@code --data-dir}).
      * @param defaultValue value when the property is not set.
      * @param description  one line for {@code --help}.
      * @return the setting.
@@ -38,6 +39,18 @@ public final class Setting
     public static Setting of(final String propertyName, final String defaultValue, final String description)
     {
         return new Setting(propertyName, defaultValue, description);
+    }
+
+    static String optionNameOf(final String propertyName)
+    {
+        final String prefix = "pushwire.";
+        if (propertyName.startsWith(prefix))
+        {
+            final String rest = propertyName.substring(prefix.length());
+            final int dot = rest.indexOf('.');
+            return (dot < 0 ? rest : rest.substring(dot + 1)).replace('.', '-');
+        }
+        return propertyName.substring(propertyName.lastIndexOf('.') + 1);
     }
 
     public String propertyName()

@@ -1,0 +1,192 @@
+package io.pushwire.box;
+
+import io.aeron.CommonContext;
+import io.pushwire.config.Setting;
+import io.pushwire.config.Settings;
+import io.pushwire.link.LinkConfiguration;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code pushwire box}: the single-box supervisor. Starts the media driver, dispatch and K gateways as
+ * child processes, restarts a crashed child with backoff, and on SIGTERM stops them in order:
+ * gateways first (they move their devices off), then dispatch, then the driver.
+ */
+final class BoxCommand implements Command
+{
+    static final Setting DATA_DIR = Setting.of(
+        "pushwire.box.data.dir", "data", "where the box keeps its store and logs");
+    static final Setting GATEWAYS = Setting.of(
+        "pushwire.box.gateways", "auto", "gateway processes to run; auto = enough for box.connections, at least one per core");
+    static final Setting CONNECTIONS = Setting.of(
+        "pushwire.box.connections", "38000", "device connections the box should hold (sizes K when gateways=auto)");
+    static final Setting PER_GATEWAY = Setting.of(
+        "pushwire.box.connections.per.gateway", "19000", "connections one gateway process holds (under its open-file limit)");
+    static final Setting GATEWAY_HEAP = Setting.of(
+        "pushwire.box.gateway.heap", "256m", "heap (-Xmx) of each gateway process");
+    static final Setting DISPATCH_HEAP = Setting.of(
+        "pushwire.box.dispatch.heap", "1g", "heap (-Xmx) of the dispatch process");
+    static final Setting STOP_TIMEOUT = Setting.of(
+        "pushwire.box.stop.timeout", "30s", "how long each child may take to stop before it is killed");
+
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    public String name()
+    {
+        return "box";
+    }
+
+    public String usage()
+    {
+        return "box [--gateways K] [--data-dir DIR] [--config FILE]";
+    }
+
+    public String summary()
+    {
+        return "Runs a whole single-box system: the media driver, dispatch and K gateways as child processes, " +
+            "restarted with backoff when they crash, stopped in order on SIGTERM. Each child logs to <data.dir>/logs/<name>.log.";
+    }
+
+    public List<Setting> settings()
+    {
+        final List<Setting> settings = new ArrayList<>(List.of(
+            DATA_DIR, GATEWAYS, CONNECTIONS, PER_GATEWAY, GATEWAY_HEAP, DISPATCH_HEAP, STOP_TIMEOUT));
+        settings.addAll(LinkConfiguration.settings());
+        return settings;
+    }
+
+    /**
+     * @return the number of gateway processes to run.
+     */
+    static int gatewayCount()
+    {
+        final String value = GATEWAYS.get().trim();
+        if (!"auto".equals(value))
+        {
+            final int k = GATEWAYS.getInt();
+            if (k < 1)
+            {
+                throw new IllegalArgumentException(GATEWAYS.propertyName() + " must be at least 1");
+            }
+            return k;
+        }
+        final long perGateway = Math.max(1, PER_GATEWAY.getLong());
+        final long needed = (CONNECTIONS.getLong() + perGateway - 1) / perGateway;
+        return (int)Math.max(Runtime.getRuntime().availableProcessors(), needed);
+    }
+
+    public int run(final List<String> positional) throws Exception
+    {
+        Settings.printResolved(System.out, "box", settings());
+        final Path dataDir = Path.of(DATA_DIR.get()).toAbsolutePath();
+        final Path logDir = dataDir.resolve("logs");
+        Files.createDirectories(logDir);
+        final String aeronDir = LinkConfiguration.AERON_DIR.get();
+        final List<String> shared = sharedProperties();
+
+        final ChildProcess driver = new ChildProcess("driver", List.of("driver"), props(shared, "-Xmx64m"), logDir);
+        final ChildProcess dispatch = new ChildProcess("dispatch", List.of("dispatch"), props(shared,
+            "-Xmx" + DISPATCH_HEAP.get(), "-Dpushwire.dispatch.store.dir=" + dataDir.resolve("store")), logDir);
+        final List<ChildProcess> gateways = new ArrayList<>();
+        final int k = gatewayCount();
+        for (int i = 0; i < k; i++)
+        {
+            gateways.add(new ChildProcess("gateway-" + i, List.of("gateway"), props(shared,
+                "-Xmx" + GATEWAY_HEAP.get(), "-Dpushwire.gateway.id=" + i), logDir));
+        }
+
+        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier(() -> running.set(false));
+        try
+        {
+            driver.start(System.nanoTime());
+            say("driver started, pid " + driver.pid() + ", log " + driver.logFile());
+            if (!CommonContext.isDriverActive(new File(aeronDir), TimeUnit.SECONDS.toMillis(20), (s) -> { }))
+            {
+                say("driver did not become active in 20 s; see " + driver.logFile());
+                driver.stop(stopTimeoutMs());
+                return 1;
+            }
+            dispatch.start(System.nanoTime());
+            say("dispatch started, pid " + dispatch.pid() + ", log " + dispatch.logFile());
+            for (final ChildProcess gateway : gateways)
+            {
+                gateway.start(System.nanoTime());
+                say(gateway.name() + " started, pid " + gateway.pid() + ", log " + gateway.logFile());
+            }
+            say("ready: " + k + " gateway(s), data in " + dataDir + ", Aeron in " + aeronDir + "; SIGTERM or Ctrl-C stops the box");
+
+            final List<ChildProcess> all = new ArrayList<>();
+            all.add(driver);
+            all.add(dispatch);
+            all.addAll(gateways);
+            while (running.get())
+            {
+                final long nowNs = System.nanoTime();
+                for (final ChildProcess child : all)
+                {
+                    final String line = child.poll(nowNs, running.get());
+                    if (null != line)
+                    {
+                        say(line);
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+        finally
+        {
+            barrier.close();
+        }
+
+        say("stopping: gateways, then dispatch, then the driver");
+        for (final ChildProcess gateway : gateways)
+        {
+            say(gateway.name() + " stopped: " + gateway.stop(stopTimeoutMs()));
+        }
+        say("dispatch stopped: " + dispatch.stop(stopTimeoutMs()));
+        say("driver stopped: " + driver.stop(stopTimeoutMs()));
+        return 0;
+    }
+
+    private static long stopTimeoutMs()
+    {
+        return TimeUnit.NANOSECONDS.toMillis(STOP_TIMEOUT.getDurationNs(TimeUnit.SECONDS));
+    }
+
+    /**
+     * @return every {@code pushwire.*} system property of the supervisor (from -D or --config), passed
+     * on to the children as -D options, so one configuration file configures the whole box.
+     */
+    private static List<String> sharedProperties()
+    {
+        final List<String> result = new ArrayList<>();
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            if (name.startsWith("pushwire.") && !name.startsWith("pushwire.box."))
+            {
+                result.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        return result;
+    }
+
+    private static List<String> props(final List<String> shared, final String... extra)
+    {
+        final List<String> result = new ArrayList<>(shared);
+        result.addAll(List.of(extra));
+        return result;
+    }
+
+    private static void say(final String line)
+    {
+        System.out.println("box: " + line);
+        System.out.flush();
+    }
+}
