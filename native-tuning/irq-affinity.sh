@@ -61,6 +61,7 @@ LOAD_FILE=
 IRQ_PATTERN=
 IRQ_DIR=/proc/irq
 SYS_NET=/sys/class/net
+SYS_NET_SET=0
 
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -74,7 +75,7 @@ while [[ $# -gt 0 ]]; do
     --cpu-load-file) need_value "$1" $#; LOAD_FILE=$2; shift 2 ;;
     --irq-pattern) need_value "$1" $#; IRQ_PATTERN=$2; shift 2 ;;
     --irq-dir) need_value "$1" $#; IRQ_DIR=$2; shift 2 ;;
-    --sys-net-dir) need_value "$1" $#; SYS_NET=$2; shift 2 ;;
+    --sys-net-dir) need_value "$1" $#; SYS_NET=$2; SYS_NET_SET=1; shift 2 ;;
     --dry-run) MODE=dry-run; DRY_RUN=1; shift ;;
     --check) MODE=check; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -122,7 +123,9 @@ dev_pattern() {
     local qdev
     qdev=$(printf '%s' "$dev" | sed 's/[.[\*^$()+?{}|]/\\&/g')
     pats+=("(^|-)${qdev}([-_].*)?\$")
-    if [[ -e $SYS_NET/$dev/device ]]; then
+    # With a foreign --interrupts-file, this machine's sysfs says nothing
+    # about that machine's devices unless --sys-net-dir points at a copy.
+    if [[ -e $SYS_NET/$dev/device && ($INTERRUPTS == /proc/interrupts || $SYS_NET_SET -eq 1) ]]; then
         target=$(readlink -f "$SYS_NET/$dev/device")
         base=$(basename "$target")
         if [[ $base =~ ^virtio[0-9]+$ ]]; then
@@ -191,6 +194,7 @@ cpu_load() {
 # the rx and tx IRQs of one queue end up on the same CPU.
 queue_key() {
     local n=${1%%@*}
+    [[ -n $DEV ]] && n=${n//"$DEV"/}
     if [[ $n =~ ([0-9]+)[^0-9]*$ ]]; then
         printf 'q%d\n' "$((10#${BASH_REMATCH[1]}))"
     else
@@ -264,6 +268,11 @@ if [[ -n $PATTERN ]]; then
     NIC_IRQS=$(RE=$PATTERN awk '$2 ~ ENVIRON["RE"]' <<<"$ALL_IRQS")
     if [[ -z $NIC_IRQS && -z $IRQ_PATTERN && $INTERRUPTS == /proc/interrupts && -n $DEV ]]; then
         NIC_IRQS=$(msi_fallback "$DEV")
+    fi
+    # An IRQ named just "IFACE" next to per-queue ones is the link/admin
+    # vector (ixgbe, i40e, ...), not a queue: leave it where it is.
+    if [[ -n $DEV && -n $NIC_IRQS ]] && awk -v d="$DEV" '$2 != d { found = 1 } END { exit !found }' <<<"$NIC_IRQS"; then
+        NIC_IRQS=$(awk -v d="$DEV" '$2 != d' <<<"$NIC_IRQS")
     fi
 fi
 
