@@ -2,7 +2,7 @@
 # Apply, preview or check the kernel settings in sysctl-push.conf.
 set -euo pipefail
 
-PW_PROG=apply-sysctls.sh
+PW_PROG='apply-sysctls.sh'
 HERE=$(dirname "$(readlink -f "$0")")
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"

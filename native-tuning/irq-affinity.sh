@@ -9,7 +9,7 @@
 # the Java event-loop threads from sharing a core with a hot queue.
 set -euo pipefail
 
-PW_PROG=irq-affinity.sh
+PW_PROG='irq-affinity.sh'
 # shellcheck source=lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
@@ -121,6 +121,7 @@ default_dev() {
 dev_pattern() {
     local dev=$1 pats=() target base bdf
     local qdev
+    # shellcheck disable=SC2016 # a sed bracket expression, not an expansion
     qdev=$(printf '%s' "$dev" | sed 's/[.[\*^$()+?{}|]/\\&/g')
     pats+=("(^|-)${qdev}([-_].*)?\$")
     # With a foreign --interrupts-file, this machine's sysfs says nothing
@@ -312,7 +313,10 @@ else
     # Keep only CPUs that are online; sort by load, then by CPU id.
     SORTED=$(awk -v ids=" ${CPU_IDS[*]} " 'index(ids, " " $1 " ") { print $1, $2 }' <<<"$LOADS" | sort -k2,2n -k1,1n)
     [[ -n $SORTED ]] || die "no CPU load data for CPUs ${CPU_IDS[*]}"
-    log "CPU load (% busy$([[ -n $LOAD_FILE ]] && echo ", from $LOAD_FILE" || { [[ $SAMPLE == 0 ]] && echo " since boot" || echo " over ${SAMPLE}s"; })): $(awk '{ printf "cpu%s=%s ", $1, $2 }' <<<"$SORTED" | sed 's/ $//')"
+    if [[ -n $LOAD_FILE ]]; then src=", from $LOAD_FILE"
+    elif [[ $SAMPLE == 0 ]]; then src=" since boot"
+    else src=" over ${SAMPLE}s"; fi
+    log "CPU load (% busy$src): $(awk '{ printf "cpu%s=%s ", $1, $2 }' <<<"$SORTED" | sed 's/ $//')"
     CHOSEN=$(awk '{ print $1 }' <<<"$SORTED" | tr '\n' ' ' | sed 's/ $//')
 fi
 

@@ -79,6 +79,7 @@ cpulist_expand() {
             return 1
         fi
     done
+    local IFS=' '
     printf '%s\n' "${out[*]}"
 }
 

@@ -14,7 +14,7 @@
 # Routes are changed by default; --sysctl adds the sysctl.
 set -euo pipefail
 
-PW_PROG=tcp-rto.sh
+PW_PROG='tcp-rto.sh'
 # shellcheck source=lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
