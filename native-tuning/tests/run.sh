@@ -50,7 +50,7 @@ run_test() {
     case $rc in
     0)
         PASSED=$((PASSED + 1)); printf 'PASS %s\n' "$name"
-        [[ ${VERBOSE:-0} -eq 1 ]] && sed 's/^/    | /' "$log"
+        if [[ ${VERBOSE:-0} -eq 1 ]]; then sed 's/^/    | /' "$log"; fi
         ;;
     77) SKIPPED=$((SKIPPED + 1)); printf 'SKIP %s: %s\n' "$name" "$(head -n1 "$log")" ;;
     *) FAILED=$((FAILED + 1)); printf 'FAIL %s\n' "$name"; sed 's/^/    | /' "$log" | tail -n 40 ;;
