@@ -7,7 +7,7 @@ package io.pushwire.status;
  * its key holds the process's id (gateway id, shard) as an int at offset 0.
  * <p>
  * Ranges: 1000s gateway, 1100s dispatch, 1200s store, 1300s console and admin, 1400s simulator and
- * client. Aeron's own types are below 1000.
+ * client, 1500 process presence. Aeron's own types are below 1000.
  */
 public final class CounterTypes
 {
@@ -16,6 +16,11 @@ public final class CounterTypes
     public static final int STORE_BASE = 1200;
     public static final int ADMIN_BASE = 1300;
     public static final int CLIENT_BASE = 1400;
+
+    /**
+     * A process's presence and heartbeat ({@link ProcessStatus}).
+     */
+    public static final int PROCESS_TYPE_ID = 1500;
 
     private CounterTypes()
     {
