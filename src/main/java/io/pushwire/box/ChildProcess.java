@@ -1,10 +1,7 @@
 package io.pushwire.box;
 
-import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +39,7 @@ final class ChildProcess
     {
         this.name = name;
         this.logFile = logDir.resolve(name + ".log");
-        this.command = javaCommand(jvmArgs, args);
+        this.command = JavaCommand.of(jvmArgs, args);
     }
 
     String name()
@@ -144,25 +141,5 @@ final class ChildProcess
         process.destroyForcibly();
         process.waitFor(5, TimeUnit.SECONDS);
         return -1;
-    }
-
-    private static List<String> javaCommand(final List<String> jvmArgs, final List<String> args)
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(
-            System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (!arg.startsWith("-Xmx") && !arg.startsWith("-Xms") && !arg.startsWith("-Dpushwire.box."))
-            {
-                command.add(arg);
-            }
-        }
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Pushwire.class.getName());
-        command.addAll(args);
-        return command;
     }
 }

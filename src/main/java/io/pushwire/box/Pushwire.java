@@ -2,6 +2,7 @@ package io.pushwire.box;
 
 import io.pushwire.config.ConfigurationException;
 import io.pushwire.config.Settings;
+import io.pushwire.sim.SimCommand;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -25,7 +26,8 @@ public final class Pushwire
         return List.of(
             new BoxCommand(),
             new DriverCommand(),
-            new TokenCommand());
+            new TokenCommand(),
+            new SimCommand());
     }
 
     public static void main(final String[] args)
