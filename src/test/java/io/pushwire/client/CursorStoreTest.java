@@ -39,6 +39,24 @@ class CursorStoreTest
     }
 
     @Test
+    void shouldWriteTheFormatDocumentedInClientMd()
+    {
+        final CursorStore store = new CursorStore(null, 0);
+        store.advance(17, 1200);
+        store.advance(1, 7);
+        store.advance(0, 41);
+        store.learnedHeartbeatSec("wifi: home", 270);
+        assertEquals("""
+            pushwire-device-state 1
+            cursor 0 41
+            cursor 1 7
+            cursor 17 1200
+            heartbeat wifi%3A+home 270
+            crc32 4a5507b2
+            """, store.render());
+    }
+
+    @Test
     void shouldOnlyMoveCursorsForward()
     {
         final CursorStore store = new CursorStore(null, 0);
