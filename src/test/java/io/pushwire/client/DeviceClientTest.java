@@ -157,7 +157,8 @@ class DeviceClientTest
         assertEquals(DEVICE_ID, gw2.hellos.getFirst().deviceId());
         assertEquals(Map.of(0L, 0L, 1L, 0L), gw2.hellos.getFirst().cursors());
         assertEquals(gw2.socketAddress(), listener.selected.getFirst());
-        assertEquals(1, listener.sessions.size());
+        await("onConnected", () -> listener.sessions.size() == 1);
+        assertEquals(gw2.socketAddress(), listener.sessions.getFirst().server());
     }
 
     @Test
