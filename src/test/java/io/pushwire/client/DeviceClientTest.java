@@ -320,7 +320,8 @@ class DeviceClientTest
     void shouldNotAckAMessageWhoseCallbackThrew() throws InterruptedException
     {
         listener.failOn = seq -> seq == 2;
-        final DeviceClient client = connect(gw2);
+        final DeviceClient client = start(context(gw2.address()).pullRetryMs(800));
+        awaitConnected(client, gw2, 1);
         storeUnicast(gw2, 2);
         gw2.sendMsg(0, 1);
         gw2.sendMsg(0, 2);
