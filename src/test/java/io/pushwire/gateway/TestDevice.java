@@ -35,6 +35,7 @@ final class TestDevice implements AutoCloseable
     private final UnsafeBuffer inView = new UnsafeBuffer(in);
     private final StreamingFrameDecoder decoder = new StreamingFrameDecoder(Protocol.MAX_BODY_LENGTH, true);
     private boolean closed;
+    private boolean reading = true;
 
     TestDevice(final int port, final String deviceId)
     {
@@ -135,7 +136,7 @@ final class TestDevice implements AutoCloseable
      */
     int poll()
     {
-        if (closed)
+        if (closed || !reading)
         {
             return 0;
         }
@@ -186,6 +187,29 @@ final class TestDevice implements AutoCloseable
             case FrameType.REDIRECT -> received.add("REDIRECT " + d.redirect().reason());
             default -> received.add(FrameType.name(type) + " " + bodyLength);
         }
+    }
+
+    /**
+     * @param reading false to stop reading the socket (a slow consumer), true to read again.
+     */
+    void reading(final boolean reading)
+    {
+        this.reading = reading;
+    }
+
+    /**
+     * @return true once the gateway closed the connection, checked by reading even when not {@link #reading}.
+     */
+    boolean probeClosed()
+    {
+        if (!closed)
+        {
+            final boolean was = reading;
+            reading = true;
+            poll();
+            reading = was;
+        }
+        return closed;
     }
 
     boolean isClosed()
