@@ -70,7 +70,6 @@ final class ReactorAgent implements Agent, DownstreamListener
     private final DeviceFrameAdapter frames;
     private final PendingUpstream pendingUpstream;
     private final Selector selector;
-    private final InetSocketAddress bindAddress;
     private final ByteBuffer readScratch;
     private final UnsafeBuffer readScratchBuffer;
     private final ByteBuffer poolByteBuffer;
@@ -84,6 +83,7 @@ final class ReactorAgent implements Agent, DownstreamListener
     private final int[] redirectPorts;
 
     private ServerSocketChannel listener;
+    private InetSocketAddress bindAddress;
     private long nowMs;
     private long nowEpochMs;
     private long nextHousekeepingMs;
@@ -530,6 +530,10 @@ final class ReactorAgent implements Agent, DownstreamListener
         {
             key.cancel();
         }
+        if (CloseReason.SLOW_CONSUMER == closeReason)
+        {
+            discardUnsent(table.channels[slot]);
+        }
         CloseHelper.quietClose(table.channels[slot]);
         final int readChunk = table.readChunk[slot];
         if (SingleThreadChunkPool.NONE != readChunk)
@@ -553,6 +557,22 @@ final class ReactorAgent implements Agent, DownstreamListener
         counters.connections.decrement();
         table.free(slot);
         checkCapacity();
+    }
+
+    /**
+     * A slow consumer's socket is reset rather than closed: the kernel would otherwise keep its unsent
+     * megabytes (and retry them for minutes) after the gateway has let go of the queue.
+     */
+    private static void discardUnsent(final SocketChannel channel)
+    {
+        try
+        {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // closing anyway
+        }
     }
 
     public void onDeliver(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
@@ -735,6 +755,10 @@ final class ReactorAgent implements Agent, DownstreamListener
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, Boolean.TRUE);
         channel.setOption(StandardSocketOptions.SO_REUSEPORT, Boolean.TRUE);
         channel.bind(bindAddress, 4096);
+        if (0 == bindAddress.getPort())
+        {
+            bindAddress = new InetSocketAddress(bindAddress.getAddress(), channel.socket().getLocalPort());
+        }
         channel.configureBlocking(false);
         channel.register(selector, SelectionKey.OP_ACCEPT, null);
     }
