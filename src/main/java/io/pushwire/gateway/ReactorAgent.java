@@ -689,6 +689,12 @@ final class ReactorAgent implements Agent, DownstreamListener
             drainAllowance = 1;
             closeListener();
         }
+        if (Integer.MAX_VALUE == state.drainRatePerSec())
+        {
+            final int before = table.openCount();
+            closeAll(drainReason);
+            return before;
+        }
         final double ratePerReactor = Math.max(1.0, (double)state.drainRatePerSec() / reactorCount);
         drainAllowance = Math.min(Math.max(1.0, ratePerReactor), drainAllowance + ratePerReactor * (nowMs - lastDrainMs) / 1000.0);
         lastDrainMs = nowMs;
