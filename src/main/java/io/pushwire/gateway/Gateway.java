@@ -207,7 +207,7 @@ public final class Gateway implements AutoCloseable
 
     /**
      * Starts a drain: every reactor closes its listener (leaves the port's group, for good) and moves its
-     * devices off with REDIRECT (draining) to {@code pushwire.gateway.redirect.to}, or BYE (draining)
+     * devices off with REDIRECT (draining) to {@code pushwire.gateway.redirect-to}, or BYE (draining)
      * without targets, at the given rate for the whole gateway. Returns at once; any thread.
      *
      * @param ratePerSecond connections a second.
@@ -227,7 +227,7 @@ public final class Gateway implements AutoCloseable
 
     /**
      * Stops gracefully: listeners close, every connection is told BYE (shutdown) or REDIRECT at
-     * {@code stop.rate}, dispatch hears SESSION_CLOSED for each; after {@code stop.timeout} the rest close at
+     * {@code stop-rate}, dispatch hears SESSION_CLOSED for each; after {@code stop-timeout} the rest close at
      * once. Then the agents stop and the link and counters are released. Idempotent.
      */
     public void close()

@@ -83,23 +83,23 @@ public final class GatewayContext
         check(gatewayId >= 0 && gatewayId < ConnectionId.MAX_GATEWAYS, "gateway id must be 0..4095: " + gatewayId);
         check(reactors >= 1 && reactors <= ConnectionId.MAX_REACTORS, "reactors must be 1..16: " + reactors);
         check(port >= 0 && port <= 65535, "port must be 0..65535: " + port);
-        check(maxConnections >= reactors, "max.connections must be at least the reactor count: " + maxConnections);
+        check(maxConnections >= reactors, "max-connections must be at least the reactor count: " + maxConnections);
         slotsPerReactor = (maxConnections + reactors - 1) / reactors;
         check(slotsPerReactor < (1 << 20), "at most 1,048,575 connections per reactor");
         check(maxFrameLength >= 64 && maxFrameLength - FrameHeader.MAX_HEADER_LENGTH <= Protocol.MAX_BODY_LENGTH,
-            "max.frame.length must be 64 .. 2 MiB: " + maxFrameLength);
-        check(chunkLength >= maxFrameLength, "chunk.length (" + chunkLength + ") must be at least max.frame.length (" +
+            "max-frame-length must be 64 .. 2 MiB: " + maxFrameLength);
+        check(chunkLength >= maxFrameLength, "chunk-length (" + chunkLength + ") must be at least max-frame-length (" +
             maxFrameLength + "): a partial inbound frame lives in one chunk");
         check(chunksPerReactor >= 1, "chunks must be at least 1");
-        check(heartbeatMinSec >= 1 && heartbeatMinSec <= heartbeatMaxSec, "need 1s <= heartbeat.min <= heartbeat.max");
-        check(heartbeatFactor >= 1.0, "heartbeat.factor must be at least 1");
-        check(Long.bitCount(timerTickMs) == 1, "timer.tick must be a power of two in ms: " + timerTickMs);
-        check(rateFramesPerSec >= 1 && rateFramesPerSec < 65535, "rate.frames.per.sec must be 1..65534");
-        check(outboundSoftLimit <= outboundHardLimit, "outbound.soft.limit must not exceed outbound.hard.limit");
+        check(heartbeatMinSec >= 1 && heartbeatMinSec <= heartbeatMaxSec, "need 1s <= heartbeat-min <= heartbeat-max");
+        check(heartbeatFactor >= 1.0, "heartbeat-factor must be at least 1");
+        check(Long.bitCount(timerTickMs) == 1, "timer-tick must be a power of two in ms: " + timerTickMs);
+        check(rateFramesPerSec >= 1 && rateFramesPerSec < 65535, "rate-frames-per-sec must be 1..65534");
+        check(outboundSoftLimit <= outboundHardLimit, "outbound-soft-limit must not exceed outbound-hard-limit");
         check(capacityLowPercent < capacityHighPercent && capacityHighPercent <= 100 && capacityLowPercent >= 0,
-            "need 0 <= capacity.low < capacity.high <= 100");
-        check(probeThresholdPercent >= 0 && probeThresholdPercent < 100, "probe.threshold must be 0..99");
-        check(stopRatePerSec >= 1, "stop.rate must be at least 1");
+            "need 0 <= capacity-low < capacity-high <= 100");
+        check(probeThresholdPercent >= 0 && probeThresholdPercent < 100, "probe-threshold must be 0..99");
+        check(stopRatePerSec >= 1, "stop-rate must be at least 1");
         if (0 == probePort)
         {
             probePort = port;
