@@ -102,7 +102,7 @@ final class Deliverer
         notifyOutstanding[device] = false;
         final StreamLog log = state.deviceStreams[device];
         state.sentSeq[device] = Math.max(log.acked(), Math.min(cursors.cursor(Protocol.UNICAST_STREAM_ID), log.head()));
-        if (log.head() > state.sentSeq[device])
+        if (log.head() > state.sentSeq[device] && !sendSmallBacklog(device, connectionId, log))
         {
             notifyDevice(device, connectionId, true);
         }
@@ -252,6 +252,43 @@ final class Deliverer
                 counters.notified.incrementOrdered();
             }
         }
+    }
+
+    /**
+     * Sends a backlog inline when it is small: at most the window, every entry live and within the inline
+     * limit. A device that reconnects without a cursor for its stream so gets again what it never acked.
+     *
+     * @return false when the backlog is not small (the caller notifies instead) or a send failed.
+     */
+    private boolean sendSmallBacklog(final int device, final long connectionId, final StreamLog log)
+    {
+        final long from = state.sentSeq[device] + 1;
+        final long head = log.head();
+        if (from < log.base() || head - log.acked() > ctx.window())
+        {
+            return false;
+        }
+        int bytes = 0;
+        for (long seq = from; seq <= head; seq++)
+        {
+            bytes += log.payloadLength(seq);
+            if (log.state(seq) != StreamLog.LIVE || log.payloadLength(seq) > ctx.inlineLimit() || bytes > ctx.windowBytes())
+            {
+                return false;
+            }
+        }
+        for (long seq = from; seq <= head; seq++)
+        {
+            if (!store.readMessage(log.storeIndex(seq), stored) ||
+                !outbox.msg(connectionId, flags(stored.priority()), Protocol.UNICAST_STREAM_ID, seq, stored.messageId(),
+                stored.appId(), stored.payload(), 0, stored.payloadLength()))
+            {
+                return false;
+            }
+            state.sentSeq[device] = seq;
+            counters.deliveredInline.incrementOrdered();
+        }
+        return true;
     }
 
     private int gapReason(final StreamLog log, final long seq, final long nowMs, final boolean topic)

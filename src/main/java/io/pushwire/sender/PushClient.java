@@ -162,23 +162,44 @@ public final class PushClient implements AutoCloseable
      */
     public Receipt receipt(final long messageId)
     {
+        return (Receipt)await(receiptAsync(messageId), DEFAULT_TIMEOUT);
+    }
+
+    public CompletableFuture<Object> receiptAsync(final long messageId)
+    {
         final long correlationId = correlationIds.incrementAndGet();
         final CompletableFuture<Object> future = register(correlationId);
         synchronized (encodeBuffer)
         {
             offer(correlationId, CommandEncoder.receipt(encodeBuffer, 0, clientId, correlationId, messageId), DEFAULT_TIMEOUT);
         }
-        return (Receipt)await(future, DEFAULT_TIMEOUT);
+        return future;
     }
 
     public void bindAlias(final String alias, final String deviceId)
     {
-        alias(true, alias, deviceId);
+        await(aliasAsync(true, alias, deviceId), DEFAULT_TIMEOUT);
     }
 
     public void unbindAlias(final String alias, final String deviceId)
     {
-        alias(false, alias, deviceId);
+        await(aliasAsync(false, alias, deviceId), DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param bind true to bind, false to unbind.
+     * @return completes with {@code TRUE} on OK, or exceptionally with a {@link PushException}.
+     */
+    public CompletableFuture<Object> aliasAsync(final boolean bind, final String alias, final String deviceId)
+    {
+        final long correlationId = correlationIds.incrementAndGet();
+        final CompletableFuture<Object> future = register(correlationId);
+        synchronized (encodeBuffer)
+        {
+            offer(correlationId, CommandEncoder.alias(encodeBuffer, 0, clientId, correlationId, bind, alias, deviceId),
+                DEFAULT_TIMEOUT);
+        }
+        return future;
     }
 
     /**
@@ -186,7 +207,7 @@ public final class PushClient implements AutoCloseable
      */
     public Who who(final String deviceId)
     {
-        return (Who)device(CommandMessages.WHO, deviceId);
+        return (Who)await(deviceAsync(CommandMessages.WHO, deviceId), DEFAULT_TIMEOUT);
     }
 
     /**
@@ -194,7 +215,21 @@ public final class PushClient implements AutoCloseable
      */
     public void kick(final String deviceId)
     {
-        device(CommandMessages.KICK, deviceId);
+        await(deviceAsync(CommandMessages.KICK, deviceId), DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param type {@link CommandMessages#WHO} (completes with a {@link Who}) or {@link CommandMessages#KICK}.
+     */
+    public CompletableFuture<Object> deviceAsync(final int type, final String deviceId)
+    {
+        final long correlationId = correlationIds.incrementAndGet();
+        final CompletableFuture<Object> future = register(correlationId);
+        synchronized (encodeBuffer)
+        {
+            offer(correlationId, CommandEncoder.device(encodeBuffer, 0, type, clientId, correlationId, deviceId), DEFAULT_TIMEOUT);
+        }
+        return future;
     }
 
     public void close()
@@ -217,29 +252,6 @@ public final class PushClient implements AutoCloseable
         {
             future.completeExceptionally(new PushException(PushException.NOT_SENT, "client closed"));
         }
-    }
-
-    private void alias(final boolean bind, final String alias, final String deviceId)
-    {
-        final long correlationId = correlationIds.incrementAndGet();
-        final CompletableFuture<Object> future = register(correlationId);
-        synchronized (encodeBuffer)
-        {
-            offer(correlationId, CommandEncoder.alias(encodeBuffer, 0, clientId, correlationId, bind, alias, deviceId),
-                DEFAULT_TIMEOUT);
-        }
-        await(future, DEFAULT_TIMEOUT);
-    }
-
-    private Object device(final int type, final String deviceId)
-    {
-        final long correlationId = correlationIds.incrementAndGet();
-        final CompletableFuture<Object> future = register(correlationId);
-        synchronized (encodeBuffer)
-        {
-            offer(correlationId, CommandEncoder.device(encodeBuffer, 0, type, clientId, correlationId, deviceId), DEFAULT_TIMEOUT);
-        }
-        return await(future, DEFAULT_TIMEOUT);
     }
 
     private CompletableFuture<Object> register(final long correlationId)
