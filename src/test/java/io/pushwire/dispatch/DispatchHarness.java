@@ -102,12 +102,15 @@ final class DispatchHarness implements AutoCloseable
      */
     void settle()
     {
-        int idle = 0;
         final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (idle < 50 && System.nanoTime() < deadline)
+        long idleSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - idleSince < 20_000_000L)
         {
-            idle = pump() == 0 ? idle + 1 : 0;
-            if (idle > 0)
+            if (pump() != 0)
+            {
+                idleSince = System.nanoTime();
+            }
+            else
             {
                 Thread.yield();
             }
@@ -115,6 +118,15 @@ final class DispatchHarness implements AutoCloseable
     }
 
     void await(final String what, final BooleanSupplier condition)
+    {
+        Await.until(what, 10_000, () ->
+        {
+            pump();
+            return condition.getAsBoolean();
+        });
+    }
+
+    void await(final java.util.function.Supplier<String> what, final BooleanSupplier condition)
     {
         Await.until(what, 10_000, () ->
         {
