@@ -130,7 +130,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
 
     private static void offer(final java.util.function.LongSupplier offer)
     {
-        final long deadline = System.nanoTime() + 5_000_000_000L;
+        final long deadline = System.nanoTime() + 30_000_000_000L;
         while (offer.getAsLong() < 0)
         {
             if (System.nanoTime() > deadline)
