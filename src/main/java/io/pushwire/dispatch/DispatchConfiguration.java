@@ -35,9 +35,9 @@ public final class DispatchConfiguration
     public static final Setting SWEEP_INTERVAL = Setting.of(
         "pushwire.dispatch.sweep.interval", "100ms", "how often the expiry sweep runs (bounded work each time)");
     public static final Setting RECEIPT_RETENTION = Setting.of(
-        "pushwire.dispatch.receipt.retention", "1h", "how long a settled receipt stays queryable");
+        "pushwire.dispatch.receipt.retention", "10m", "how long a settled receipt stays queryable (bounded by max.receipts)");
     public static final Setting MAX_RECEIPTS = Setting.of(
-        "pushwire.dispatch.max.receipts", "4194304", "receipts held at most; the oldest is evicted beyond");
+        "pushwire.dispatch.max.receipts", "1048576", "receipts held at most, memory reserved at start (about 60 bytes each); the oldest is evicted beyond");
 
     private DispatchConfiguration()
     {

@@ -15,20 +15,33 @@ public final class Receipts
 {
     private static final long MISSING = -1;
 
-    private final Long2LongHashMap positions = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap positions;
     private final int maxReceipts;
-    private long[] ids = new long[1024];
-    private long[] createdMs = new long[1024];
-    private int[] targets = new int[1024];
-    private int[] delivered = new int[1024];
-    private int[] expired = new int[1024];
+    private long[] ids;
+    private long[] createdMs;
+    private int[] targets;
+    private int[] delivered;
+    private int[] expired;
     private long oldest;
     private long next;
     private long forcedEvictions;
 
+    /**
+     * Sizes the ring and the map for {@code maxReceipts} up front (about 60 bytes a receipt), so neither
+     * ever grows, and so never stalls the agent with a rehash of millions of entries.
+     *
+     * @param maxReceipts receipts held at most.
+     */
     public Receipts(final int maxReceipts)
     {
         this.maxReceipts = maxReceipts;
+        final int capacity = org.agrona.BitUtil.findNextPositivePowerOfTwo(Math.max(16, maxReceipts));
+        positions = new Long2LongHashMap(capacity * 2, 0.65f, MISSING);
+        ids = new long[capacity];
+        createdMs = new long[capacity];
+        targets = new int[capacity];
+        delivered = new int[capacity];
+        expired = new int[capacity];
     }
 
     public int size()
