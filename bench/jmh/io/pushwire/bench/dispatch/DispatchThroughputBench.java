@@ -93,7 +93,17 @@ public final class DispatchThroughputBench
                 ids[i] = "device-" + i;
             }
             runMaxThroughput(client, peer, ids, 2, "warm-up");
+            final Thread agentThread = Thread.getAllStackTraces().keySet().stream()
+                .filter((t) -> t.getName().equals("dispatch")).findFirst().orElseThrow();
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+            final long allocatedBefore = threads.getThreadAllocatedBytes(agentThread.threadId());
+            final long acceptedBefore = dispatch.counters().pushesAccepted.get();
             runMaxThroughput(client, peer, ids, seconds, "max throughput");
+            final long pushes = dispatch.counters().pushesAccepted.get() - acceptedBefore;
+            System.out.printf("dispatch agent thread allocated %,d bytes for %,d pushes = %.2f bytes/push%n",
+                threads.getThreadAllocatedBytes(agentThread.threadId()) - allocatedBefore, pushes,
+                (threads.getThreadAllocatedBytes(agentThread.threadId()) - allocatedBefore) / (double)pushes);
             runFixedRate(client, peer, ids, 2, rate, "warm-up at rate");
             runFixedRate(client, peer, ids, seconds, rate, "fixed rate");
             System.out.printf("dispatch back-pressured offers: %d%n", dispatch.agent().backPressured());
