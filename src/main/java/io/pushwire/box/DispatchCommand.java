@@ -22,7 +22,7 @@ final class DispatchCommand implements Command
 
     public String usage()
     {
-        return "dispatch [--dir STORE_DIR] [--sync none|periodic|every] [--option value ...]";
+        return "dispatch [--directory STORE_DIR] [--sync none|periodic|every] [--option value ...]";
     }
 
     public String summary()

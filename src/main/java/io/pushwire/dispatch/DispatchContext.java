@@ -82,7 +82,7 @@ public final class DispatchContext
 
         if (maxPayload < 1 || maxPayload + 1024 > storeContext.maxRecordLength())
         {
-            throw new ConfigurationException("max.payload must be at least 1 and 1k below store max.record.length");
+            throw new ConfigurationException("max-payload must be at least 1 and 1k below the store max-record-length");
         }
         if (inlineLimit > maxPayload)
         {
@@ -90,15 +90,15 @@ public final class DispatchContext
         }
         if (window < 1 || pullBatch < 1 || topicRetention < 1 || maxSubscriptions < 1 || maxReceipts < 1)
         {
-            throw new ConfigurationException("window, pull.batch, topic.retention, max.subscriptions, max.receipts must be positive");
+            throw new ConfigurationException("window, pull-batch, topic-retention, max-subscriptions, max-receipts must be positive");
         }
         if (defaultTtlMs < 1 || defaultTtlMs > maxTtlMs)
         {
-            throw new ConfigurationException("ttl.default must be positive and at most ttl.max");
+            throw new ConfigurationException("default-ttl must be positive and at most max-ttl");
         }
         if (maxTtlMs > storeContext.retentionMs())
         {
-            throw new ConfigurationException("ttl.max (" + maxTtlMs + " ms) must not exceed store retention (" +
+            throw new ConfigurationException("max-ttl (" + maxTtlMs + " ms) must not exceed store retention (" +
                 storeContext.retentionMs() + " ms): a file could be deleted under a live message");
         }
         sweepIntervalMs = Math.max(1, sweepIntervalMs);

@@ -60,7 +60,7 @@ public final class StoreContext
             }
             catch (final IllegalArgumentException ex)
             {
-                throw new ConfigurationException("pushwire.store.roll.cycle=" + name + " is not a Chronicle RollCycles name");
+                throw new ConfigurationException("pushwire.store.roll-cycle=" + name + " is not a Chronicle RollCycles name");
             }
         }
         if (retentionMs < 0)
@@ -73,7 +73,7 @@ public final class StoreContext
         }
         if (maxRecordLength < 1024)
         {
-            throw new ConfigurationException("pushwire.store.max.record.length must be at least 1k");
+            throw new ConfigurationException("pushwire.store.max-record-length must be at least 1k");
         }
         if (syncIntervalMs < 1)
         {

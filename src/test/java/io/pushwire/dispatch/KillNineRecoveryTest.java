@@ -117,7 +117,7 @@ class KillNineRecoveryTest
             "-cp", System.getProperty("java.class.path"),
             "-Dpushwire.aeron.dir=" + driver.aeronDirectoryName(),
             "-Dpushwire.link.term.length=64k",
-            "-Dpushwire.store.dir=" + storeDir.getAbsolutePath(),
+            "-Dpushwire.store.directory=" + storeDir.getAbsolutePath(),
             "io.pushwire.box.Pushwire", "dispatch");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }
