@@ -45,7 +45,7 @@ import java.util.concurrent.locks.LockSupport;
  * accepted-stored-and-delivered. Phase 2: a fixed rate; latency from the push's intended send time
  * (no coordinated omission) to the frame reaching the gateway peer, in an HdrHistogram.
  * <pre>
- *   java @bin/jvm.options -cp ... io.pushwire.bench.dispatch.DispatchThroughputBench [seconds] [devices] [rate] [sync]
+ *   java @bin/jvm.options -cp ... io.pushwire.bench.dispatch.DispatchThroughputBench [seconds] [devices] [rate] [sync] [latency|throughput|both]
  * </pre>
  */
 public final class DispatchThroughputBench
@@ -60,6 +60,7 @@ public final class DispatchThroughputBench
         final int devices = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         final int rate = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
         final SyncPolicy sync = args.length > 3 ? SyncPolicy.parse(args[3]) : SyncPolicy.NONE;
+        final String mode = args.length > 4 ? args[4] : "both";
         final File storeDir = new File("target/bench-dispatch-store-" + System.nanoTime());
         final String aeronDir = "/dev/shm/pushwire-bench-" + System.nanoTime();
         final int termLength = 8 * 1024 * 1024;
@@ -92,20 +93,26 @@ public final class DispatchThroughputBench
             {
                 ids[i] = "device-" + i;
             }
-            runMaxThroughput(client, peer, ids, 2, "warm-up");
-            final Thread agentThread = Thread.getAllStackTraces().keySet().stream()
-                .filter((t) -> t.getName().equals("dispatch")).findFirst().orElseThrow();
-            final com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
-            final long allocatedBefore = threads.getThreadAllocatedBytes(agentThread.threadId());
-            final long acceptedBefore = dispatch.counters().pushesAccepted.get();
-            runMaxThroughput(client, peer, ids, seconds, "max throughput");
-            final long pushes = dispatch.counters().pushesAccepted.get() - acceptedBefore;
-            System.out.printf("dispatch agent thread allocated %,d bytes for %,d pushes = %.2f bytes/push%n",
-                threads.getThreadAllocatedBytes(agentThread.threadId()) - allocatedBefore, pushes,
-                (threads.getThreadAllocatedBytes(agentThread.threadId()) - allocatedBefore) / (double)pushes);
-            runFixedRate(client, peer, ids, 2, rate, "warm-up at rate");
-            runFixedRate(client, peer, ids, seconds, rate, "fixed rate");
+            if (!mode.equals("throughput"))
+            {
+                runFixedRate(client, peer, ids, 2, rate, "warm-up at rate");
+                runFixedRate(client, peer, ids, seconds, rate, "fixed rate");
+            }
+            if (!mode.equals("latency"))
+            {
+                runMaxThroughput(client, peer, ids, 2, "warm-up");
+                final Thread agentThread = Thread.getAllStackTraces().keySet().stream()
+                    .filter((t) -> t.getName().equals("dispatch")).findFirst().orElseThrow();
+                final com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+                final long allocatedBefore = threads.getThreadAllocatedBytes(agentThread.threadId());
+                final long acceptedBefore = dispatch.counters().pushesAccepted.get();
+                runMaxThroughput(client, peer, ids, seconds, "max throughput");
+                final long pushes = dispatch.counters().pushesAccepted.get() - acceptedBefore;
+                final long allocated = threads.getThreadAllocatedBytes(agentThread.threadId()) - allocatedBefore;
+                System.out.printf("dispatch agent thread allocated %,d bytes for %,d pushes = %.2f bytes/push%n",
+                    allocated, pushes, allocated / (double)pushes);
+            }
             System.out.printf("dispatch back-pressured offers: %d%n", dispatch.agent().backPressured());
 
             peer.running = false;
