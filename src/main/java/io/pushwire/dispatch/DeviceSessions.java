@@ -12,6 +12,7 @@ import io.pushwire.protocol.PullDecoder;
 import io.pushwire.protocol.SubDecoder;
 import io.pushwire.protocol.UpDecoder;
 import io.pushwire.store.Store;
+import io.pushwire.store.StoreRecords;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.LongArrayList;
@@ -119,6 +120,7 @@ final class DeviceSessions implements UpstreamListener
             final long streamId = hello.cursorStreamId(i);
             if (state.isSubscribed(device, streamId) || streamId == Protocol.UNICAST_STREAM_ID)
             {
+                healHead(device, streamId, hello.cursorSeq(i));
                 storeAck(device, streamId, hello.cursorSeq(i));
             }
         }
@@ -293,6 +295,27 @@ final class DeviceSessions implements UpstreamListener
         {
             deliverer.onDeviceAck(device);
         }
+    }
+
+    /**
+     * A cursor beyond the stream's head means the store lost seqs the device saw (a power loss with sync
+     * none or periodic, or a store restored from a backup). Reusing them would have the device drop new
+     * messages as duplicates, so the head moves past the cursor (recorded as a HEAD record). The device's
+     * own stream always heals; a shared topic only by at most its retention, so no device can push a
+     * topic's head far ahead for everyone.
+     */
+    private void healHead(final int device, final long streamId, final long cursor)
+    {
+        final boolean unicast = streamId == Protocol.UNICAST_STREAM_ID;
+        final StreamLog log = unicast ? state.deviceStreams[device] : state.topicStream(streamId);
+        if (null == log || cursor <= log.head() || (!unicast && cursor - log.head() > ctx.topicRetention()))
+        {
+            return;
+        }
+        log.advanceHead(cursor);
+        store.appendHead(unicast ? StoreRecords.DEVICE_STREAM : StoreRecords.TOPIC_STREAM, unicast ? device : streamId,
+            cursor, unicast ? log.acked() : 0);
+        counters.headsHealed.incrementOrdered();
     }
 
     private void storeAck(final int device, final long streamId, final long seq)

@@ -30,6 +30,7 @@ public final class DispatchCounters implements AutoCloseable
     public final AtomicCounter upMessages;
     public final AtomicCounter collapsed;
     public final AtomicCounter gatewayRoutesDropped;
+    public final AtomicCounter headsHealed;
     public final AtomicCounter storeAppends;
     public final AtomicCounter storeBytes;
     public final AtomicCounter replayRecords;
@@ -55,6 +56,7 @@ public final class DispatchCounters implements AutoCloseable
         upMessages = aeron.addCounter(DISPATCH_BASE + 13, "dispatch: upstream messages stored");
         collapsed = aeron.addCounter(DISPATCH_BASE + 14, "dispatch: messages collapsed");
         gatewayRoutesDropped = aeron.addCounter(DISPATCH_BASE + 15, "dispatch: routes dropped by gateway restart or silence");
+        headsHealed = aeron.addCounter(DISPATCH_BASE + 16, "dispatch: stream heads moved past a device cursor (lost seqs)");
         storeAppends = aeron.addCounter(STORE_BASE, "store: appends");
         storeBytes = aeron.addCounter(STORE_BASE + 1, "store: bytes appended");
         replayRecords = aeron.addCounter(STORE_BASE + 2, "store: records replayed at start");
@@ -67,6 +69,6 @@ public final class DispatchCounters implements AutoCloseable
     {
         CloseHelper.closeAll(onlineDevices, routesReplaced, staleClosesIgnored, pushesAccepted, pushesRejected, deliveredInline,
             notified, pulled, acks, expired, topicFanouts, backPressureRetries, gapsSent, upMessages, collapsed,
-            gatewayRoutesDropped, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
+            gatewayRoutesDropped, headsHealed, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
     }
 }

@@ -108,27 +108,32 @@ public final class StreamLog
     }
 
     /**
-     * Moves the head on without entries (snapshot HEAD record after older files were deleted).
+     * Moves the head on without entries: a snapshot's HEAD record after older files were deleted, or a
+     * device whose cursor is beyond the head (seqs the store lost). The seqs in between read as expired
+     * when few, else everything held is dropped (trimmed), so a far-off head never allocates.
      */
     public void advanceHead(final long newHead)
     {
-        if (newHead > head)
+        if (newHead <= head)
         {
-            if (base > head)
-            {
-                base = newHead + 1;
-            }
-            else
-            {
-                ensureCapacity((int)(newHead - base + 1));
-                for (long s = head + 1; s <= newHead; s++)
-                {
-                    states[(int)s & mask] = EXPIRED;
-                    messageIds[(int)s & mask] = 0;
-                }
-            }
-            head = newHead;
+            return;
         }
+        final long limit = maxEntries > 0 ? maxEntries : 65_536;
+        if (base > head || newHead - base + 1 > limit)
+        {
+            base = newHead + 1;
+        }
+        else
+        {
+            ensureCapacity((int)(newHead - base + 1));
+            for (long s = head + 1; s <= newHead; s++)
+            {
+                states[(int)s & mask] = EXPIRED;
+                messageIds[(int)s & mask] = 0;
+                payloadLengths[(int)s & mask] = 0;
+            }
+        }
+        head = newHead;
     }
 
     /**

@@ -102,6 +102,28 @@ class UnicastDeliveryTest
     }
 
     @Test
+    void shouldMoveTheHeadPastACursorTheStoreLostSoNoSeqIsReused()
+    {
+        harness = new DispatchHarness(storeDir, (ctx) -> {});
+        harness.push(PushRequest.toDevice("phone-6").payload("one"));
+        harness.push(PushRequest.toDevice("phone-6").payload("two"));
+        // the device saw seqs 3..5 that this store never recorded (e.g. lost to a power loss with sync=none)
+        final TestGateway gateway = harness.gateway(0, 0);
+        final TestDevice device = gateway.connect("phone-6", harness.clock.time(), Map.of(0L, 5L));
+        device.cursors.put(0L, 5L);
+        harness.await("online", () -> harness.state().onlineDevices() == 1);
+        harness.settle();
+        assertEquals(5, harness.state().deviceStream(0).head());
+        assertEquals(1, harness.dispatch.counters().headsHealed.get());
+
+        harness.push(PushRequest.toDevice("phone-6").payload("three"));
+        harness.await("delivered, not dropped as a duplicate", () -> device.processed().contains("0:6:three"));
+        assertEquals(0, device.duplicates);
+        harness.restartDispatch();
+        assertEquals(6, harness.state().deviceStream(0).head(), "the moved head is stored");
+    }
+
+    @Test
     void shouldReplaceAnOlderSessionAndIgnoreItsStaleClose()
     {
         harness = new DispatchHarness(storeDir, (ctx) -> {});
