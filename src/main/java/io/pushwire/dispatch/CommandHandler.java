@@ -38,6 +38,7 @@ final class CommandHandler implements CommandListener
     private final DispatchCounters counters;
     private final EpochClock clock;
     private final IntArrayList targetDevices = new IntArrayList(16, -1);
+    private final GroupCommit groupCommit;
 
     CommandHandler(final DispatchContext ctx, final DispatchState state, final Store store, final Deliverer deliverer,
         final DeviceSessions sessions, final ResponseProxy responses, final DispatchCounters counters)
@@ -50,6 +51,18 @@ final class CommandHandler implements CommandListener
         this.responses = responses;
         this.counters = counters;
         this.clock = ctx.epochClock();
+        this.groupCommit = ctx.storeContext().syncPolicy() == io.pushwire.store.SyncPolicy.EVERY ?
+            new GroupCommit(deliverer, ctx.maxPayload()) : null;
+    }
+
+    /**
+     * With {@code sync=every}: the store was just synced, deliver and answer what waited for it.
+     *
+     * @return work done.
+     */
+    int flushGroupCommit()
+    {
+        return null == groupCommit || groupCommit.isEmpty() ? 0 : groupCommit.flush(store, this);
     }
 
     public void onPush(final long clientId, final long correlationId, final PushCommandDecoder push)
@@ -130,8 +143,15 @@ final class CommandHandler implements CommandListener
                 {
                     counters.collapsed.incrementOrdered();
                 }
-                deliverer.onDeviceMessage(device, seq, push.priority(), messageId, push.appId(), buffer, payloadOffset,
-                    payloadLength);
+                if (null != groupCommit)
+                {
+                    groupCommit.delivery(StoreRecords.DEVICE_STREAM, index);
+                }
+                else
+                {
+                    deliverer.onDeviceMessage(device, seq, push.priority(), messageId, push.appId(), buffer, payloadOffset,
+                        payloadLength);
+                }
             }
         }
         else
@@ -146,7 +166,15 @@ final class CommandHandler implements CommandListener
             {
                 counters.collapsed.incrementOrdered();
             }
-            deliverer.onTopicMessage(topic, seq, push.priority(), messageId, push.appId(), buffer, payloadOffset, payloadLength);
+            if (null != groupCommit)
+            {
+                groupCommit.delivery(StoreRecords.TOPIC_STREAM, index);
+            }
+            else
+            {
+                deliverer.onTopicMessage(topic, seq, push.priority(), messageId, push.appId(), buffer, payloadOffset,
+                    payloadLength);
+            }
         }
         if (null != idempotencyKey)
         {
@@ -359,6 +387,18 @@ final class CommandHandler implements CommandListener
     }
 
     private void accepted(final long clientId, final long correlationId, final long messageId, final int targets)
+    {
+        if (null != groupCommit)
+        {
+            groupCommit.accepted(clientId, correlationId, messageId, targets);
+        }
+        else
+        {
+            sendAccepted(clientId, correlationId, messageId, targets);
+        }
+    }
+
+    void sendAccepted(final long clientId, final long correlationId, final long messageId, final int targets)
     {
         int attempts = 0;
         while (responses.accepted(clientId, correlationId, messageId, targets) < 0 && ++attempts < ACCEPTED_RESPONSE_ATTEMPTS)

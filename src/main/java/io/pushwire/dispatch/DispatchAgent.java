@@ -14,7 +14,8 @@ import org.agrona.concurrent.EpochClock;
 /**
  * The dispatch agent: one thread owns all of dispatch's state, so nothing is locked. Its duty cycle reads
  * the clock once, polls the upstream stream from gateways and the command stream from senders (each up
- * to a fragment limit), retries what back pressure held back, and runs the timed maintenance (expiry
+ * to a fragment limit; with {@code sync=every} the commands of one poll are a group commit: one msync, then
+ * their deliveries and {@code accepted} answers), retries what back pressure held back, and runs the timed maintenance (expiry
  * sweep, receipt eviction, gateway liveness, periodic store sync, snapshot and retention). It returns
  * the work done for the idle strategy.
  * <p>
@@ -38,6 +39,7 @@ public final class DispatchAgent implements Agent
     private final Deliverer deliverer;
     private final DeviceSessions sessions;
     private final Maintenance maintenance;
+    private final CommandHandler commandHandler;
     private final EpochClock clock;
 
     /**
@@ -62,14 +64,18 @@ public final class DispatchAgent implements Agent
         sessions = new DeviceSessions(ctx, state, store, outbox, deliverer, counters);
         maintenance = new Maintenance(ctx, state, store, sessions, counters);
         upstream = new UpstreamAdapter(upstreamSubscription, sessions);
-        commands = new CommandAdapter(commandSubscription, new CommandHandler(ctx, state, store, deliverer, sessions, responses, counters));
+        commandHandler = new CommandHandler(ctx, state, store, deliverer, sessions, responses, counters);
+        commands = new CommandAdapter(commandSubscription, commandHandler);
     }
 
     public int doWork()
     {
         final long nowMs = clock.time();
         int work = upstream.poll(UPSTREAM_FRAGMENT_LIMIT);
+        store.beginBatch();
         work += commands.poll(COMMAND_FRAGMENT_LIMIT);
+        store.endBatch();
+        work += commandHandler.flushGroupCommit();
         if (outbox.pendingControl() > 0)
         {
             work += outbox.retryControl();

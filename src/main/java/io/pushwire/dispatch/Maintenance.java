@@ -126,6 +126,7 @@ final class Maintenance
     {
         final int cycle = store.currentCycle();
         int records = 0;
+        store.beginBatch();
         final DeviceDirectory devices = state.devices;
         for (int device = 0, size = devices.size(); device < size; device++)
         {
@@ -181,6 +182,7 @@ final class Maintenance
             }
         }
         store.appendSnapshot(state.lastMessageId(), records);
+        store.endBatch();
         snapshotCycle = cycle;
         return records + 1;
     }

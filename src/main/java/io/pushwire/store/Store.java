@@ -48,6 +48,7 @@ public final class Store implements AutoCloseable
     private long pendingSyncAppends;
     private long nextSyncMs;
     private long deletedFiles;
+    private boolean inBatch;
 
     /**
      * Opens (or creates) the store in {@link StoreContext#dir()}.
@@ -184,7 +185,8 @@ public final class Store implements AutoCloseable
             bytes.writeLong(streamId);
             bytes.writeLong(seq);
         }
-        return appended(21);
+        // An ACK promises nothing to anyone: with EVERY it becomes durable with the next sync, not its own.
+        return appended(21, false);
     }
 
     public long appendTopic(final long topicStreamId, final DirectBuffer name, final int offset, final int length)
@@ -337,6 +339,28 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Starts a group commit: with {@link SyncPolicy#EVERY}, appends until {@link #endBatch()} are not synced
+     * one by one; {@code endBatch} syncs them with one msync. The caller must not tell anyone about those
+     * records (answer {@code accepted}, deliver) before {@code endBatch} returns.
+     */
+    public void beginBatch()
+    {
+        inBatch = true;
+    }
+
+    /**
+     * Ends a group commit: with {@link SyncPolicy#EVERY}, one msync of everything appended so far.
+     */
+    public void endBatch()
+    {
+        inBatch = false;
+        if (ctx.syncPolicy() == SyncPolicy.EVERY)
+        {
+            sync();
+        }
+    }
+
+    /**
      * Forces what was appended so far to the disk (a no-op with {@link SyncPolicy#NONE}).
      */
     public void sync()
@@ -446,12 +470,17 @@ public final class Store implements AutoCloseable
 
     private long appended(final long recordLength)
     {
+        return appended(recordLength, true);
+    }
+
+    private long appended(final long recordLength, final boolean syncIfEvery)
+    {
         appends++;
         appendedBytes += recordLength + 4;
         if (ctx.syncPolicy() != SyncPolicy.NONE)
         {
             pendingSyncAppends++;
-            if (ctx.syncPolicy() == SyncPolicy.EVERY)
+            if (ctx.syncPolicy() == SyncPolicy.EVERY && syncIfEvery && !inBatch)
             {
                 sync();
             }

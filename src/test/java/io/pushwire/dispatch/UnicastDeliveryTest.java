@@ -3,6 +3,7 @@ package io.pushwire.dispatch;
 import io.pushwire.protocol.CloseReason;
 import io.pushwire.sender.PushRequest;
 import io.pushwire.sender.Receipt;
+import io.pushwire.store.SyncPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -121,6 +123,29 @@ class UnicastDeliveryTest
         assertEquals(0, device.duplicates);
         harness.restartDispatch();
         assertEquals(6, harness.state().deviceStream(0).head(), "the moved head is stored");
+    }
+
+    @Test
+    void shouldGroupCommitPushesWithSyncEveryAndStillDeliverInOrder()
+    {
+        harness = new DispatchHarness(storeDir, (ctx) -> ctx.storeContext().syncPolicy(SyncPolicy.EVERY));
+        final TestGateway gateway = harness.gateway(0, 0);
+        final TestDevice device = gateway.connect("phone-7", harness.clock.time(), Map.of());
+        harness.await("online", () -> harness.state().onlineDevices() == 1);
+        final List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 1; i <= 40; i++)
+        {
+            futures.add(harness.client.pushAsync(PushRequest.toDevice("phone-7").payload("g" + i)));
+        }
+        harness.await("all accepted", () -> futures.stream().allMatch(CompletableFuture::isDone));
+        harness.await("all delivered", () -> device.cursor(0) == 40);
+        for (int i = 1; i <= 40; i++)
+        {
+            assertEquals("0:" + i + ":g" + i, device.processed().get(i - 1));
+        }
+        final long syncs = harness.agent().store().syncs();
+        assertTrue(syncs < 40, "fewer msyncs than pushes: " + syncs);
+        assertTrue(syncs > 0);
     }
 
     @Test
