@@ -28,7 +28,15 @@ final class Deliverer
     private final Outbox outbox;
     private final DispatchCounters counters;
     private final StoredMessage stored;
+    private static final int RECENT_BINDS = 4096;
+    private static final long RECENT_BIND_MS = 200;
+
     private boolean[] notifyOutstanding = new boolean[1024];
+    private final long[] recentBindConnections = new long[RECENT_BINDS];
+    private final int[] recentBindDevices = new int[RECENT_BINDS];
+    private final int[] recentBindTopics = new int[RECENT_BINDS];
+    private final long[] recentBindAtMs = new long[RECENT_BINDS];
+    private long recentBindCount;
 
     Deliverer(final DispatchContext ctx, final DispatchState state, final Store store, final Outbox outbox,
         final DispatchCounters counters)
@@ -72,6 +80,22 @@ final class Deliverer
     }
 
     /**
+     * A connection was just bound to a topic on its reactor. The bind travels on the reactor's downstream
+     * stream and topic messages on the shared fan-out stream, which the reactor polls separately, so a
+     * topic message sent right after the bind may reach the reactor before it. For a short while after a
+     * bind, each topic message is therefore also announced to that connection with a NOTIFY on its
+     * downstream stream (ordered after the bind): harmless if the MSG arrived, a PULL if it did not.
+     */
+    void onBound(final long connectionId, final int device, final int topicStreamId, final long nowMs)
+    {
+        final int slot = (int)(recentBindCount++ & (RECENT_BINDS - 1));
+        recentBindConnections[slot] = connectionId;
+        recentBindDevices[slot] = device;
+        recentBindTopics[slot] = topicStreamId;
+        recentBindAtMs[slot] = nowMs;
+    }
+
+    /**
      * A message was appended to a topic stream: one copy to every gateway.
      */
     void onTopicMessage(final long topicStreamId, final long seq, final int priority, final long messageId, final int appId,
@@ -87,6 +111,28 @@ final class Deliverer
         else
         {
             outbox.markTopicRetry((int)topicStreamId);
+        }
+        notifyRecentBinds(topicStreamId, seq);
+    }
+
+    private void notifyRecentBinds(final long topicStreamId, final long seq)
+    {
+        final long sinceMs = ctx.epochClock().time() - RECENT_BIND_MS;
+        final long oldest = Math.max(0, recentBindCount - RECENT_BINDS);
+        for (long i = recentBindCount - 1; i >= oldest; i--)
+        {
+            final int slot = (int)(i & (RECENT_BINDS - 1));
+            if (recentBindAtMs[slot] < sinceMs)
+            {
+                break;
+            }
+            final int device = recentBindDevices[slot];
+            final long connectionId = recentBindConnections[slot];
+            if (recentBindTopics[slot] == topicStreamId && state.routeConnectionId[device] == connectionId &&
+                !outbox.notify(connectionId, topicStreamId, seq))
+            {
+                outbox.markDeviceRetry(device);
+            }
         }
     }
 

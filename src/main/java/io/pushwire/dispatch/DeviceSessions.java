@@ -127,9 +127,11 @@ final class DeviceSessions implements UpstreamListener
         final IntArrayList topics = state.subscriptions(device);
         if (null != topics)
         {
+            final long nowMs = clock.time();
             for (int i = 0, size = topics.size(); i < size; i++)
             {
                 outbox.bindTopic(connectionId, topics.getInt(i));
+                deliverer.onBound(connectionId, device, topics.getInt(i), nowMs);
             }
         }
         deliverer.onSessionStart(device, connectionId, helloCursors);
@@ -365,6 +367,7 @@ final class DeviceSessions implements UpstreamListener
             state.applySubscription(true, device, topic);
             store.appendSubscription(true, device, topic);
             outbox.bindTopic(connectionId, topic);
+            deliverer.onBound(connectionId, device, topic, clock.time());
         }
         outbox.subAck(connectionId, sub.requestId(), 0, topic, state.topicStream(topic).head());
     }

@@ -34,6 +34,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
     final Map<Long, TestDevice> devices = new LinkedHashMap<>();
     final Map<Long, Set<Long>> bindings = new HashMap<>();
     long instanceId = 1;
+    boolean topicsFirst;
     private final DispatchProxy proxy;
     private final DownstreamAdapter downstream;
     private final DownstreamAdapter topics;
@@ -60,7 +61,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
 
     int poll()
     {
-        final int work = downstream.poll(100) + topics.poll(100);
+        final int work = topicsFirst ? topics.poll(100) + downstream.poll(100) : downstream.poll(100) + topics.poll(100);
         for (final TestDevice device : devices.values().toArray(new TestDevice[0]))
         {
             device.maybePull();

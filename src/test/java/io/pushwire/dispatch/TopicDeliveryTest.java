@@ -2,6 +2,7 @@ package io.pushwire.dispatch;
 
 import io.pushwire.sender.PushRequest;
 import io.pushwire.sender.Receipt;
+import io.pushwire.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +93,29 @@ class TopicDeliveryTest
         assertTrue(back.frames.contains("NOTIFY 1 1"), back.frames.toString());
         harness.push(PushRequest.toTopic("scores").payload("3-0"));
         harness.await("bound again at the gateway", () -> back.processed().contains("2:3:3-0"));
+    }
+
+    @Test
+    void shouldNotLoseATopicMessageThatOvertakesItsBindAtTheGateway()
+    {
+        harness = new DispatchHarness(storeDir, (ctx) -> {});
+        final TestGateway gateway = harness.gateway(0, 0);
+        final TestDevice first = gateway.connect("first", harness.clock.time(), Map.of());
+        first.sub(1, "racy");
+        harness.await("topic exists", () -> first.subAcks.size() == 1);
+        final TestDevice late = gateway.connect("late", harness.clock.time(), Map.of());
+        harness.await("online", () -> harness.state().onlineDevices() == 2);
+
+        gateway.topicsFirst = true;
+        late.sub(2, "racy");
+        final var future = harness.client.pushAsync(PushRequest.toTopic("racy").payload("just after the bind"));
+        Await.until("dispatch took SUB then PUSH before the gateway polled", 10_000, () ->
+        {
+            harness.agent().doWork();
+            return future.isDone();
+        });
+        harness.await("delivered despite the race", () -> late.processed().contains("2:1:just after the bind"));
+        assertTrue(late.frames.indexOf("NOTIFY 2 1") >= 0, late.frames.toString());
     }
 
     @Test
