@@ -1,5 +1,6 @@
 package io.pushwire.box;
 
+import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
 import io.pushwire.config.Setting;
 import io.pushwire.config.Settings;
@@ -107,7 +108,7 @@ final class BoxCommand implements Command
         {
             driver.start(System.nanoTime());
             say("driver started, pid " + driver.pid() + ", log " + driver.logFile());
-            if (!CommonContext.isDriverActive(new File(aeronDir), TimeUnit.SECONDS.toMillis(20), (s) -> { }))
+            if (!awaitDriver(new File(aeronDir), TimeUnit.SECONDS.toNanos(20)))
             {
                 say("driver did not become active in 20 s; see " + driver.logFile());
                 driver.stop(stopTimeoutMs());
@@ -153,6 +154,21 @@ final class BoxCommand implements Command
         say("dispatch stopped: " + dispatch.stop(stopTimeoutMs()));
         say("driver stopped: " + driver.stop(stopTimeoutMs()));
         return 0;
+    }
+
+    private static boolean awaitDriver(final File aeronDir, final long timeoutNs) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final File cnc = new File(aeronDir, CncFileDescriptor.CNC_FILE);
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            if (cnc.exists() && CommonContext.isDriverActive(aeronDir, 1_000, (s) -> { }))
+            {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     private static long stopTimeoutMs()

@@ -26,7 +26,7 @@ final class SimRun
 {
     private final PrintStream out;
     private final List<SimCommand.Worker> workers = new ArrayList<>();
-    private final SimStats total = new SimStats();
+    private SimStats total = new SimStats();
     private final StringBuilder json = new StringBuilder(2048);
 
     SimRun(final PrintStream out)
@@ -74,11 +74,12 @@ final class SimRun
             {
                 case "idle" -> hold(Math.min(durationNs, deadlineNs - System.nanoTime()));
                 case "reconnect-storm" -> reconnectStorm(deadlineNs);
-                default -> throw new IllegalStateException("scenario " + scenario + " needs a sender; not available in this build");
+                case "unicast" -> unicast(connections, perWorker, Math.min(durationNs, deadlineNs - System.nanoTime()), deadlineNs);
+                default -> broadcast(connections, deadlineNs);
             }
 
             final long[] rssAfter = rss(gatewayPids);
-            gatherStats(deadlineNs);
+            total = collect(deadlineNs);
             report(gatewayPids, rssBefore, rssAfter, welcomedNow());
             return 0;
         }
@@ -137,8 +138,12 @@ final class SimRun
         return sum;
     }
 
-    private void gatherStats(final long deadlineNs) throws InterruptedException
+    /**
+     * @return every worker's figures so far, merged.
+     */
+    private SimStats collect(final long deadlineNs) throws InterruptedException
     {
+        final SimStats merged = new SimStats();
         for (final SimCommand.Worker worker : workers)
         {
             worker.send("report");
@@ -148,14 +153,105 @@ final class SimRun
             final String line = worker.await("stats ", Math.max(deadlineNs, System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
             if (null != line)
             {
-                total.add(line.substring("stats ".length()));
+                merged.add(line.substring("stats ".length()));
             }
         }
+        return merged;
+    }
+
+    private void resetMeasurements()
+    {
+        for (final SimCommand.Worker worker : workers)
+        {
+            worker.send("reset");
+        }
+    }
+
+    private void unicast(final int connections, final int perWorker, final long durationNs, final long deadlineNs) throws Exception
+    {
+        try (SimPusher pusher = SimPusher.connect())
+        {
+            say("warming up: %,d pushes", Math.min(connections, 20_000));
+            pusher.unicast(connections, perWorker, 0, Math.min(connections, 20_000), TimeUnit.SECONDS.toNanos(30));
+            awaitDelivered(pusher.accepted(), true, deadlineNs);
+            resetMeasurements();
+            pusher.resetCounts();
+
+            final int rate = SimConfiguration.RATE.getInt();
+            say("pushing for %d s at %s", TimeUnit.NANOSECONDS.toSeconds(durationNs), rate > 0 ? rate + "/s" : "full rate");
+            final long startNs = System.nanoTime();
+            pusher.unicast(connections, perWorker, rate, Long.MAX_VALUE, durationNs);
+            final double pushSeconds = (System.nanoTime() - startNs) / 1e9;
+            final long delivered = awaitDelivered(pusher.accepted(), true, deadlineNs);
+            final double allSeconds = (System.nanoTime() - startNs) / 1e9;
+            say("accepted %,d pushes in %.1f s (%,.0f/s), refused %,d; delivered %,d, all within %.1f s (%,.0f/s end to end)",
+                pusher.accepted(), pushSeconds, pusher.accepted() / pushSeconds, pusher.refused(), delivered, allSeconds,
+                delivered / allSeconds);
+            json.append(",\"rate\":").append(rate).append(",\"accepted\":").append(pusher.accepted())
+                .append(",\"refused\":").append(pusher.refused())
+                .append(",\"acceptedPerSecond\":").append(fmt(pusher.accepted() / pushSeconds))
+                .append(",\"deliveredPerSecond\":").append(fmt(delivered / allSeconds));
+        }
+    }
+
+    private void broadcast(final int connections, final long deadlineNs) throws Exception
+    {
+        try (SimPusher pusher = SimPusher.connect())
+        {
+            say("warm-up broadcast");
+            pusher.broadcast();
+            awaitDelivered(connections, false, deadlineNs);
+            resetMeasurements();
+            say("measured broadcast to %,d devices", connections);
+            final long messageId = pusher.broadcast();
+            final long delivered = awaitDelivered(connections, false, deadlineNs);
+            final SimStats now = collect(deadlineNs);
+            say("broadcast %d reached %,d of %,d devices; complete in %.1f ms (last device's push-to-device latency)",
+                messageId, delivered, connections, now.broadcastMaxNs / 1e6);
+            Thread.sleep(500);
+            final String receipt = pusher.receipt(messageId);
+            say("receipt: %s", receipt);
+            json.append(",\"broadcastMessageId\":").append(messageId).append(",\"broadcastReached\":").append(delivered)
+                .append(",\"broadcastCompleteMs\":").append(fmt(now.broadcastMaxNs / 1e6))
+                .append(",\"receipt\":\"").append(receipt).append('"');
+        }
+    }
+
+    /**
+     * Polls the workers until the devices have taken {@code expected} messages (or nothing moves for 5 s).
+     *
+     * @return messages delivered.
+     */
+    private long awaitDelivered(final long expected, final boolean unicast, final long deadlineNs) throws InterruptedException
+    {
+        long last = -1;
+        long lastChangeNs = System.nanoTime();
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            final SimStats now = collect(deadlineNs);
+            final long delivered = unicast ? now.unicastDelivered : now.broadcastDelivered;
+            if (delivered >= expected)
+            {
+                return delivered;
+            }
+            if (delivered != last)
+            {
+                last = delivered;
+                lastChangeNs = System.nanoTime();
+            }
+            else if (System.nanoTime() - lastChangeNs > TimeUnit.SECONDS.toNanos(5))
+            {
+                say("  delivery stalled at %,d of %,d", delivered, expected);
+                return delivered;
+            }
+            Thread.sleep(50);
+        }
+        return Math.max(0, last);
     }
 
     private void report(final List<Long> pids, final long[] before, final long[] after, final long held) throws IOException
     {
-        say("welcomed %,d (now %,d), connect failures %,d, reconnects %,d, closed by peer %,d, protocol errors %,d, byes [%s], errors [%s]",
+        say("welcomed %,d (now %,d), connect failures %,d, reconnects %,d, closed by peer %,d, protocol errors %,d, byes %s, errors %s",
             total.welcomed, held, total.connectFailures, total.reconnects, total.closedByPeer, total.protocolErrors,
             codes(total.byes), codes(total.errors));
         say("heartbeats: %,d pings, %,d pongs", total.pings, total.pongs);
@@ -303,7 +399,7 @@ final class SimRun
 
     private static String codes(final java.util.Map<Integer, Long> map)
     {
-        return map.toString();
+        return map.isEmpty() ? "none" : map.toString();
     }
 
     private void say(final String format, final Object... args)

@@ -44,6 +44,20 @@ final class SimStats
     final Histogram unicastLatency = new Histogram(MAX_NS, 3);
     final Histogram broadcastLatency = new Histogram(MAX_NS, 3);
 
+    /**
+     * Starts a measured phase: clears the delivery counts and latencies (connections stay counted).
+     */
+    void resetMeasurements()
+    {
+        unicastDelivered = 0;
+        broadcastDelivered = 0;
+        broadcastMaxNs = 0;
+        duplicates = 0;
+        holes = 0;
+        unicastLatency.reset();
+        broadcastLatency.reset();
+    }
+
     void onBye(final int reason)
     {
         byes.merge(reason, 1L, Long::sum);

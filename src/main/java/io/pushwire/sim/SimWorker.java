@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * One simulator worker process: holds its share of the devices and talks to the parent over its
  * standard streams, one line at a time.
  * <pre>
- *   parent to worker:  report | drop | stop
+ *   parent to worker:  report | reset | drop | stop
  *   worker to parent:  ready &lt;welcomed&gt; | progress &lt;welcomedNow&gt; | stats &lt;json&gt; | bye
  * </pre>
  * {@code ready} is printed once every device has been welcomed (again after a {@code drop}); the worker
@@ -123,6 +123,7 @@ final class SimWorker
                 switch (command)
                 {
                     case "report" -> out.println("stats " + devices.stats.toJsonLine());
+                    case "reset" -> devices.stats.resetMeasurements();
                     case "drop" ->
                     {
                         devices.dropAll();
