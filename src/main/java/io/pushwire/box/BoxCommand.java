@@ -111,7 +111,6 @@ final class BoxCommand implements Command
             if (!awaitDriver(new File(aeronDir), TimeUnit.SECONDS.toNanos(20)))
             {
                 say("driver did not become active in 20 s; see " + driver.logFile());
-                driver.stop(stopTimeoutMs());
                 return 1;
             }
             dispatch.start(System.nanoTime());
@@ -121,7 +120,11 @@ final class BoxCommand implements Command
                 gateway.start(System.nanoTime());
                 say(gateway.name() + " started, pid " + gateway.pid() + ", log " + gateway.logFile());
             }
-            say("ready: " + k + " gateway(s), data in " + dataDir + ", Aeron in " + aeronDir + "; SIGTERM or Ctrl-C stops the box");
+            say("ready: " + k + " gateway(s) on the device port, data in " + dataDir + ", Aeron in " + aeronDir);
+            say("  connect 10,000 simulated devices:  bin/pushwire sim --scenario idle --connections 10000 --duration 60s");
+            say("  push a broadcast to them and read its receipt:  bin/pushwire sim --scenario broadcast --connections 10000");
+            say("  issue a device token:  bin/pushwire token --device my-phone");
+            say("  SIGTERM or Ctrl-C stops the box");
 
             final List<ChildProcess> all = new ArrayList<>();
             all.add(driver);
@@ -143,17 +146,30 @@ final class BoxCommand implements Command
         }
         finally
         {
+            stopAll(gateways, dispatch, driver);
             barrier.close();
         }
+        return 0;
+    }
 
+    /**
+     * Stops the children in order: every gateway at once (each moves its devices off), then dispatch,
+     * then the driver. The shutdown hook waits for this, since the barrier is closed only after it.
+     */
+    private static void stopAll(final List<ChildProcess> gateways, final ChildProcess dispatch, final ChildProcess driver)
+        throws InterruptedException
+    {
         say("stopping: gateways, then dispatch, then the driver");
         for (final ChildProcess gateway : gateways)
         {
-            say(gateway.name() + " stopped: " + gateway.stop(stopTimeoutMs()));
+            gateway.signalStop();
         }
-        say("dispatch stopped: " + dispatch.stop(stopTimeoutMs()));
-        say("driver stopped: " + driver.stop(stopTimeoutMs()));
-        return 0;
+        for (final ChildProcess gateway : gateways)
+        {
+            say(gateway.name() + " stopped: exit " + gateway.stop(stopTimeoutMs()));
+        }
+        say("dispatch stopped: exit " + dispatch.stop(stopTimeoutMs()));
+        say("driver stopped: exit " + driver.stop(stopTimeoutMs()));
     }
 
     private static boolean awaitDriver(final File aeronDir, final long timeoutNs) throws InterruptedException

@@ -121,6 +121,17 @@ final class ChildProcess
     }
 
     /**
+     * Asks the child to stop (SIGTERM) without waiting.
+     */
+    void signalStop()
+    {
+        if (null != process && process.isAlive())
+        {
+            process.destroy();
+        }
+    }
+
+    /**
      * Asks the child to stop (SIGTERM) and waits for it.
      *
      * @param timeoutMs how long to wait before SIGKILL.
