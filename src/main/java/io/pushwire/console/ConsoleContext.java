@@ -43,7 +43,7 @@ public final class ConsoleContext
         if (null == statusDir)
         {
             final String configured = ConsoleConfiguration.STATUS_DIR.get().trim();
-            statusDir = configured.isEmpty() ? defaultStatusDir(aeronDir) : new File(configured);
+            statusDir = configured.isEmpty() ? StatusConfiguration.statusDir(aeronDir) : new File(configured);
         }
         remote = null == remote ? Boolean.valueOf(ConsoleConfiguration.REMOTE.getBoolean()) : remote;
         remoteChannel = null == remoteChannel ? AdminConfiguration.REMOTE_CHANNEL.get().trim() : remoteChannel;
@@ -67,19 +67,6 @@ public final class ConsoleContext
                 " and " + AdminConfiguration.REMOTE_RESPONSE_CHANNEL.propertyName());
         }
         return this;
-    }
-
-    /**
-     * @return {@code pushwire.status.dir} if set, else {@code status} beside the given Aeron directory.
-     */
-    static File defaultStatusDir(final String aeronDir)
-    {
-        if (!StatusConfiguration.STATUS_DIR.get().isBlank())
-        {
-            return StatusConfiguration.statusDir();
-        }
-        final File parent = new File(aeronDir).getAbsoluteFile().getParentFile();
-        return new File(null == parent ? new File(".") : parent, "status");
     }
 
     public ConsoleContext aeronDir(final String aeronDir)

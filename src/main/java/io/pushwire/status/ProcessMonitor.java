@@ -63,7 +63,8 @@ public final class ProcessMonitor implements AutoCloseable
     }
 
     /**
-     * @return a monitor with the status directory, log length, interval and version from {@link StatusConfiguration}.
+     * @return a monitor with the log length, interval and version from {@link StatusConfiguration}, and the status
+     * directory of the client's Aeron directory ({@link StatusConfiguration#statusDir(String)}).
      */
     public static ProcessMonitor fromConfiguration(
         final Aeron aeron, final int role, final int id, final EpochClock clock, final PrintStream echo)
@@ -73,7 +74,7 @@ public final class ProcessMonitor implements AutoCloseable
             role,
             id,
             StatusConfiguration.VERSION.get(),
-            StatusConfiguration.statusDir(),
+            StatusConfiguration.statusDir(aeron.context().aeronDirectoryName()),
             (int)StatusConfiguration.ERROR_LOG_LENGTH.getSizeBytes(),
             TimeUnit.NANOSECONDS.toMillis(StatusConfiguration.HISTOGRAM_INTERVAL.getDurationNs(TimeUnit.SECONDS)),
             clock,
