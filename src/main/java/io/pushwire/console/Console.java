@@ -24,7 +24,7 @@ public final class Console implements AutoCloseable
         "commands:",
         "  status [--interval 1s]                  every process: version, uptime, state, connections, rates, queues, errors; every counter",
         "  top [--interval 1s] [--iterations N]    the process table, refreshed every interval",
-        "  push device|alias|topic <target> <payload> [--ttl 60s] [--collapse KEY] [--priority 0-9] [--app ID]",
+        "  push device|alias|topic <target> <payload> [--ttl 60s] [--collapse KEY] [--priority normal|high] [--app ID]",
         "  push all <payload> [...]                broadcast to every device",
         "  receipt <messageId>                     targets, delivered, pending, expired",
         "  who <deviceId>                          online where and since when, heartbeat, cursors",

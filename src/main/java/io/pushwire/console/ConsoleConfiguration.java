@@ -33,7 +33,7 @@ public final class ConsoleConfiguration
     public static final Setting COLLAPSE = Setting.of(
         "pushwire.console.collapse", "", "push: collapse key (a newer message with the same key replaces an undelivered one)");
     public static final Setting PRIORITY = Setting.of(
-        "pushwire.console.priority", "5", "push: priority 0 (lowest) to 9");
+        "pushwire.console.priority", "normal", "push: normal or high");
     public static final Setting APP = Setting.of(
         "pushwire.console.app", "0", "push: app id");
     public static final Setting RATE = Setting.of(
