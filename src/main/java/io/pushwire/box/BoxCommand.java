@@ -107,7 +107,7 @@ final class BoxCommand implements Command
         {
             driver.start(System.nanoTime());
             say("driver started, pid " + driver.pid() + ", log " + driver.logFile());
-            if (!CommonContext.isDriverActive(new File(aeronDir), TimeUnit.SECONDS.toMillis(20), (s) -> { }))
+            if (!awaitDriver(new File(aeronDir), TimeUnit.SECONDS.toMillis(20)))
             {
                 say("driver did not become active in 20 s; see " + driver.logFile());
                 driver.stop(stopTimeoutMs());
@@ -153,6 +153,25 @@ final class BoxCommand implements Command
         say("dispatch stopped: " + dispatch.stop(stopTimeoutMs()));
         say("driver stopped: " + driver.stop(stopTimeoutMs()));
         return 0;
+    }
+
+    /**
+     * Waits for the driver's CnC file to appear (the child JVM takes a moment to start), then for the driver to
+     * be active; {@link CommonContext#isDriverActive} alone answers false at once while there is no CnC file.
+     */
+    private static boolean awaitDriver(final File aeronDir, final long timeoutMs) throws InterruptedException
+    {
+        final long deadlineMs = System.currentTimeMillis() + timeoutMs;
+        final File cnc = new File(aeronDir, io.aeron.CncFileDescriptor.CNC_FILE);
+        while (!cnc.exists())
+        {
+            if (System.currentTimeMillis() > deadlineMs)
+            {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return CommonContext.isDriverActive(aeronDir, Math.max(1, deadlineMs - System.currentTimeMillis()), (s) -> { });
     }
 
     private static long stopTimeoutMs()
