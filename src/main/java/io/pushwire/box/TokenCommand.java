@@ -2,6 +2,7 @@ package io.pushwire.box;
 
 import io.pushwire.config.ConfigurationException;
 import io.pushwire.config.Setting;
+import io.pushwire.gateway.GatewayConfiguration;
 import io.pushwire.protocol.Token;
 import io.pushwire.protocol.TokenIssuer;
 import io.pushwire.protocol.TokenKeys;
@@ -23,8 +24,7 @@ public final class TokenCommand implements Command
         "pushwire.token.key-id", "", "key id to sign with (default: the newest in pushwire.auth.keys)");
     public static final Setting SECRET = Setting.of(
         "pushwire.token.secret", "", "hex secret for --key-id (default: take it from pushwire.auth.keys)");
-    public static final Setting KEYS = Setting.of(
-        "pushwire.auth.keys", "", "token keys as keyId:hexSecret[,keyId:hexSecret...] (the gateways' setting)");
+    public static final Setting KEYS = GatewayConfiguration.AUTH_KEYS;
     public static final Setting DEVICE = Setting.of(
         "pushwire.token.device", "", "device id the token is for (required)");
     public static final Setting TTL = Setting.of(
