@@ -27,6 +27,7 @@ public final class Pushwire
         return List.of(
             new BoxCommand(),
             new DriverCommand(),
+            new DispatchCommand(),
             new GatewayCommand(),
             new TokenCommand(),
             new SimCommand(),

@@ -1,8 +1,12 @@
-package io.pushwire.protocol;
+package io.pushwire.box;
 
-import io.pushwire.box.TokenCommand;
 import io.pushwire.config.ConfigurationException;
 import io.pushwire.config.Settings;
+import io.pushwire.gateway.GatewayConfiguration;
+import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.Token;
+import io.pushwire.protocol.TokenKeys;
+import io.pushwire.protocol.TokenVerifier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,10 +65,18 @@ class TokenCommandTest
     }
 
     @Test
+    void shouldSignWithTheGatewaysDevKeyByDefault()
+    {
+        run("--device", "d1");
+        final byte[] token = Token.fromBase64Url(printed.toString(StandardCharsets.UTF_8));
+        assertEquals(0, verify(new TokenVerifier(TokenKeys.parse(GatewayConfiguration.DEV_AUTH_KEYS)), token, "d1", NOW));
+    }
+
+    @Test
     void shouldRefuseMissingDeviceOrKey()
     {
         assertThrows(ConfigurationException.class, () -> run("--key-id", "1", "--secret", SECRET));
-        assertThrows(ConfigurationException.class, () -> run("--device", "d1"));
+        assertThrows(ConfigurationException.class, () -> run("--device", "d1", "--keys="));
         assertThrows(ConfigurationException.class, () -> run("--device", "d1", "--secret", SECRET));
     }
 

@@ -1,0 +1,446 @@
+package io.pushwire.dispatch;
+
+import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.FrameType;
+import io.pushwire.protocol.Protocol;
+import io.pushwire.store.Store;
+import io.pushwire.store.StoredMessage;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
+
+/**
+ * Decides what an online device is sent, after a message is stored: inline MSG while the device's
+ * unacked window has room and nothing older is waiting, else one NOTIFY(stream, head) until the device
+ * PULLs or ACKs (notification-first, no flood); serves PULLs from the store in order, bounded per PULL,
+ * with a GAP for exactly each expired, collapsed or trimmed run; notifies a (re)connecting device of
+ * every stream with something newer than its HELLO cursor; sends topic messages once to all gateways.
+ * <p>
+ * Nothing here can lose a message: on back pressure the device (or topic) is marked and gets a NOTIFY
+ * on a later duty cycle, and the message waits in the store. Allocates nothing per message. Not
+ * thread-safe: the dispatch agent owns it.
+ */
+final class Deliverer
+{
+    private final DispatchContext ctx;
+    private final DispatchState state;
+    private final Store store;
+    private final Outbox outbox;
+    private final DispatchCounters counters;
+    private final StoredMessage stored;
+    private static final int RECENT_BINDS = 4096;
+    private static final long RECENT_BIND_MS = 200;
+
+    private boolean[] notifyOutstanding = new boolean[1024];
+    private final long[] recentBindConnections = new long[RECENT_BINDS];
+    private final int[] recentBindDevices = new int[RECENT_BINDS];
+    private final int[] recentBindTopics = new int[RECENT_BINDS];
+    private final long[] recentBindAtMs = new long[RECENT_BINDS];
+    private long recentBindCount;
+
+    Deliverer(final DispatchContext ctx, final DispatchState state, final Store store, final Outbox outbox,
+        final DispatchCounters counters)
+    {
+        this.ctx = ctx;
+        this.state = state;
+        this.store = store;
+        this.outbox = outbox;
+        this.counters = counters;
+        this.stored = new StoredMessage(ctx.maxPayload());
+    }
+
+    /**
+     * A message was appended to an online or offline device's stream.
+     */
+    void onDeviceMessage(final int device, final long seq, final int priority, final long messageId, final int appId,
+        final DirectBuffer payload, final int payloadOffset, final int payloadLength)
+    {
+        final long connectionId = state.routeConnectionId[device];
+        if (DispatchState.NO_CONNECTION == connectionId)
+        {
+            return;
+        }
+        final StreamLog log = state.deviceStreams[device];
+        if (payloadLength <= ctx.inlineLimit() && state.sentSeq[device] == seq - 1 &&
+            seq - log.acked() <= ctx.window() && inflightBytes(log, state.sentSeq[device]) + payloadLength <= ctx.windowBytes())
+        {
+            if (outbox.msg(connectionId, flags(priority), Protocol.UNICAST_STREAM_ID, seq, messageId, appId,
+                payload, payloadOffset, payloadLength))
+            {
+                state.sentSeq[device] = seq;
+                counters.deliveredInline.incrementOrdered();
+            }
+            else
+            {
+                outbox.markDeviceRetry(device);
+            }
+            return;
+        }
+        notifyDevice(device, connectionId, false);
+    }
+
+    /**
+     * A connection was just bound to a topic on its reactor. The bind travels on the reactor's downstream
+     * stream and topic messages on the shared fan-out stream, which the reactor polls separately, so a
+     * topic message sent right after the bind may reach the reactor before it. For a short while after a
+     * bind, each topic message is therefore also announced to that connection with a NOTIFY on its
+     * downstream stream (ordered after the bind): harmless if the MSG arrived, a PULL if it did not.
+     */
+    void onBound(final long connectionId, final int device, final int topicStreamId, final long nowMs)
+    {
+        final int slot = (int)(recentBindCount++ & (RECENT_BINDS - 1));
+        recentBindConnections[slot] = connectionId;
+        recentBindDevices[slot] = device;
+        recentBindTopics[slot] = topicStreamId;
+        recentBindAtMs[slot] = nowMs;
+    }
+
+    /**
+     * A message was appended to a topic stream: one copy to every gateway.
+     */
+    void onTopicMessage(final long topicStreamId, final long seq, final int priority, final long messageId, final int appId,
+        final DirectBuffer payload, final int payloadOffset, final int payloadLength)
+    {
+        final boolean sent = payloadLength <= ctx.inlineLimit() ?
+            outbox.topicMsg(topicStreamId, flags(priority), seq, messageId, appId, payload, payloadOffset, payloadLength) :
+            outbox.topicNotify(topicStreamId, seq);
+        if (sent)
+        {
+            counters.topicFanouts.incrementOrdered();
+        }
+        else
+        {
+            outbox.markTopicRetry((int)topicStreamId);
+        }
+        notifyRecentBinds(topicStreamId, seq);
+    }
+
+    private void notifyRecentBinds(final long topicStreamId, final long seq)
+    {
+        final long sinceMs = ctx.epochClock().time() - RECENT_BIND_MS;
+        final long oldest = Math.max(0, recentBindCount - RECENT_BINDS);
+        for (long i = recentBindCount - 1; i >= oldest; i--)
+        {
+            final int slot = (int)(i & (RECENT_BINDS - 1));
+            if (recentBindAtMs[slot] < sinceMs)
+            {
+                break;
+            }
+            final int device = recentBindDevices[slot];
+            final long connectionId = recentBindConnections[slot];
+            if (recentBindTopics[slot] == topicStreamId && state.routeConnectionId[device] == connectionId &&
+                !outbox.notify(connectionId, topicStreamId, seq))
+            {
+                outbox.markDeviceRetry(device);
+            }
+        }
+    }
+
+    /**
+     * A device session starts: forget what the old session was told, notify every stream newer than the
+     * device's cursor. Cursors of the HELLO were already applied as acks.
+     *
+     * @param cursors the device's cursor per stream id, 0 where the HELLO had none.
+     */
+    void onSessionStart(final int device, final long connectionId, final CursorLookup cursors)
+    {
+        ensureCapacity(device);
+        notifyOutstanding[device] = false;
+        final StreamLog log = state.deviceStreams[device];
+        state.sentSeq[device] = Math.max(log.acked(), Math.min(cursors.cursor(Protocol.UNICAST_STREAM_ID), log.head()));
+        if (log.head() > state.sentSeq[device] && !sendSmallBacklog(device, connectionId, log))
+        {
+            notifyDevice(device, connectionId, true);
+        }
+        notifyTopics(device, connectionId, cursors);
+    }
+
+    /**
+     * Retries NOTIFYs for devices and topics whose sends were back-pressured.
+     *
+     * @return NOTIFYs sent.
+     */
+    int retry(final int limit)
+    {
+        int work = 0;
+        final IntHashSet.IntIterator devices = outbox.retryDevices().iterator();
+        while (devices.hasNext() && work < limit)
+        {
+            final int device = devices.nextValue();
+            final long connectionId = state.routeConnectionId[device];
+            if (DispatchState.NO_CONNECTION == connectionId ||
+                outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
+            {
+                devices.remove();
+                counters.backPressureRetries.incrementOrdered();
+                if (DispatchState.NO_CONNECTION != connectionId)
+                {
+                    notifyOutstanding[device] = true;
+                    notifyTopics(device, connectionId, CursorLookup.NONE);
+                }
+                work++;
+            }
+            else
+            {
+                break;
+            }
+        }
+        final IntHashSet.IntIterator topics = outbox.retryTopics().iterator();
+        while (topics.hasNext() && work < limit)
+        {
+            final int topic = topics.nextValue();
+            if (!outbox.topicNotify(topic, state.topicStream(topic).head()))
+            {
+                break;
+            }
+            topics.remove();
+            counters.backPressureRetries.incrementOrdered();
+            work++;
+        }
+        return work;
+    }
+
+    /**
+     * The device acked its own stream: a NOTIFY may be sent again.
+     */
+    void onDeviceAck(final int device)
+    {
+        ensureCapacity(device);
+        notifyOutstanding[device] = false;
+        final long connectionId = state.routeConnectionId[device];
+        final StreamLog log = state.deviceStreams[device];
+        if (DispatchState.NO_CONNECTION != connectionId && state.sentSeq[device] < log.head() &&
+            state.sentSeq[device] == log.acked())
+        {
+            notifyDevice(device, connectionId, false);
+        }
+    }
+
+    /**
+     * Serves PULL(stream, from, to) to one connection: at most {@link DispatchContext#pullBatch()} MSG and
+     * GAP frames, in seq order.
+     */
+    void onPull(final int device, final long connectionId, final long streamId, final long fromSeq, final long toSeq,
+        final long nowMs)
+    {
+        final boolean unicast = streamId == Protocol.UNICAST_STREAM_ID;
+        final StreamLog log = unicast ? state.deviceStreams[device] :
+            (state.isSubscribed(device, streamId) ? state.topicStream(streamId) : null);
+        if (null == log)
+        {
+            outbox.error(connectionId, ErrorCode.UNKNOWN_STREAM, "not subscribed to stream " + streamId);
+            return;
+        }
+        if (fromSeq < 1 || toSeq < fromSeq)
+        {
+            outbox.error(connectionId, ErrorCode.BAD_RANGE, "bad PULL range");
+            return;
+        }
+        if (unicast)
+        {
+            ensureCapacity(device);
+            notifyOutstanding[device] = false;
+        }
+        final long end = Math.min(Math.min(toSeq, log.head()), fromSeq + ctx.pullBatch() - 1);
+        long seq = fromSeq;
+        while (seq <= end)
+        {
+            final int reason = gapReason(log, seq, nowMs, !unicast);
+            if (0 != reason)
+            {
+                long runEnd = seq;
+                while (runEnd < end && gapReason(log, runEnd + 1, nowMs, !unicast) == reason)
+                {
+                    runEnd++;
+                }
+                if (!outbox.gap(connectionId, streamId, seq, runEnd, reason))
+                {
+                    outbox.markDeviceRetry(device);
+                    return;
+                }
+                counters.gapsSent.incrementOrdered();
+                seq = runEnd + 1;
+                continue;
+            }
+            if (!store.readMessage(log.storeIndex(seq), stored))
+            {
+                if (!outbox.gap(connectionId, streamId, seq, seq, Protocol.GAP_TRIMMED))
+                {
+                    outbox.markDeviceRetry(device);
+                    return;
+                }
+                counters.gapsSent.incrementOrdered();
+            }
+            else if (outbox.msg(connectionId, flags(stored.priority()), streamId, seq, stored.messageId(), stored.appId(),
+                stored.payload(), 0, stored.payloadLength()))
+            {
+                counters.pulled.incrementOrdered();
+            }
+            else
+            {
+                outbox.markDeviceRetry(device);
+                return;
+            }
+            if (unicast)
+            {
+                state.sentSeq[device] = Math.max(state.sentSeq[device], seq);
+            }
+            seq++;
+        }
+        if (log.head() > Math.max(toSeq, end))
+        {
+            if (unicast)
+            {
+                notifyDevice(device, connectionId, true);
+            }
+            else if (outbox.notify(connectionId, streamId, log.head()))
+            {
+                counters.notified.incrementOrdered();
+            }
+        }
+    }
+
+    /**
+     * Sends a backlog inline when it is small: at most the window, every entry live and within the inline
+     * limit. A device that reconnects without a cursor for its stream so gets again what it never acked.
+     *
+     * @return false when the backlog is not small (the caller notifies instead) or a send failed.
+     */
+    private boolean sendSmallBacklog(final int device, final long connectionId, final StreamLog log)
+    {
+        final long from = state.sentSeq[device] + 1;
+        final long head = log.head();
+        if (from < log.base() || head - log.acked() > ctx.window())
+        {
+            return false;
+        }
+        int bytes = 0;
+        for (long seq = from; seq <= head; seq++)
+        {
+            bytes += log.payloadLength(seq);
+            if (log.state(seq) != StreamLog.LIVE || log.payloadLength(seq) > ctx.inlineLimit() || bytes > ctx.windowBytes())
+            {
+                return false;
+            }
+        }
+        for (long seq = from; seq <= head; seq++)
+        {
+            if (!store.readMessage(log.storeIndex(seq), stored) ||
+                !outbox.msg(connectionId, flags(stored.priority()), Protocol.UNICAST_STREAM_ID, seq, stored.messageId(),
+                stored.appId(), stored.payload(), 0, stored.payloadLength()))
+            {
+                return false;
+            }
+            state.sentSeq[device] = seq;
+            counters.deliveredInline.incrementOrdered();
+        }
+        return true;
+    }
+
+    private int gapReason(final StreamLog log, final long seq, final long nowMs, final boolean topic)
+    {
+        if (seq < log.base())
+        {
+            return Protocol.GAP_TRIMMED;
+        }
+        byte entryState = log.state(seq);
+        if (entryState == StreamLog.LIVE && log.expiryMs(seq) <= nowMs)
+        {
+            state.expire(topic, log, seq);
+            counters.expired.incrementOrdered();
+            entryState = StreamLog.EXPIRED;
+        }
+        return switch (entryState)
+        {
+            case StreamLog.EXPIRED -> Protocol.GAP_EXPIRED;
+            case StreamLog.COLLAPSED -> Protocol.GAP_COLLAPSED;
+            default -> 0;
+        };
+    }
+
+    private void notifyDevice(final int device, final long connectionId, final boolean force)
+    {
+        ensureCapacity(device);
+        if (notifyOutstanding[device] && !force)
+        {
+            return;
+        }
+        final long head = state.deviceStreams[device].head();
+        if (outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, head))
+        {
+            notifyOutstanding[device] = true;
+            state.notifiedHead[device] = head;
+            counters.notified.incrementOrdered();
+        }
+        else
+        {
+            outbox.markDeviceRetry(device);
+        }
+    }
+
+    private void notifyTopics(final int device, final long connectionId, final CursorLookup cursors)
+    {
+        notifyTopic(device, connectionId, DispatchState.BROADCAST, cursors);
+        final IntArrayList topics = state.subscriptions(device);
+        if (null != topics)
+        {
+            for (int i = 0, size = topics.size(); i < size; i++)
+            {
+                notifyTopic(device, connectionId, topics.getInt(i), cursors);
+            }
+        }
+    }
+
+    private void notifyTopic(final int device, final long connectionId, final long topic, final CursorLookup cursors)
+    {
+        final StreamLog log = state.topicStream(topic);
+        final long seen = Math.max(cursors.cursor(topic), state.topicAcked(device, topic));
+        if (null != log && log.head() > seen)
+        {
+            if (outbox.notify(connectionId, topic, log.head()))
+            {
+                counters.notified.incrementOrdered();
+            }
+            else
+            {
+                outbox.markDeviceRetry(device);
+            }
+        }
+    }
+
+    private int inflightBytes(final StreamLog log, final long sentSeq)
+    {
+        int bytes = 0;
+        for (long s = Math.max(log.base(), log.acked() + 1); s <= sentSeq; s++)
+        {
+            bytes += log.payloadLength(s);
+        }
+        return bytes;
+    }
+
+    private static int flags(final int priority)
+    {
+        return priority > 0 ? FrameType.FLAG_HIGH_PRIORITY : 0;
+    }
+
+    private void ensureCapacity(final int device)
+    {
+        if (device >= notifyOutstanding.length)
+        {
+            notifyOutstanding = java.util.Arrays.copyOf(notifyOutstanding, Math.max(device + 1, notifyOutstanding.length * 2));
+        }
+    }
+
+    /**
+     * A device's cursors, as its HELLO carried them.
+     */
+    interface CursorLookup
+    {
+        CursorLookup NONE = (streamId) -> 0;
+
+        /**
+         * @return the device's cursor for the stream, 0 if it sent none.
+         */
+        long cursor(long streamId);
+    }
+}

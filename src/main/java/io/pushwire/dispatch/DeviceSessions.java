@@ -1,0 +1,386 @@
+package io.pushwire.dispatch;
+
+import io.pushwire.link.ConnectionId;
+import io.pushwire.link.UpstreamListener;
+import io.pushwire.protocol.AckDecoder;
+import io.pushwire.protocol.CloseReason;
+import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.FrameType;
+import io.pushwire.protocol.HelloDecoder;
+import io.pushwire.protocol.Protocol;
+import io.pushwire.protocol.PullDecoder;
+import io.pushwire.protocol.SubDecoder;
+import io.pushwire.protocol.UpDecoder;
+import io.pushwire.store.Store;
+import io.pushwire.store.StoreRecords;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * Handles what gateways report about devices: sessions opening and closing (the routing table, with
+ * reconnect races), and device frames for dispatch (ACK, PULL, SUB, UNSUB, UP); tracks gateway
+ * liveness and drops every route of a gateway that restarted or went silent.
+ * <p>
+ * Routing rules: a newer session (later {@code openedAtMs}; on a tie, the later one to arrive) replaces
+ * an older one, whose connection is closed as {@link CloseReason#REPLACED}; an older session arriving
+ * after a newer one is itself closed as REPLACED; a SESSION_CLOSED of a connection that is not the
+ * device's current route is ignored (counted), so a stale close never removes a newer route.
+ * <p>
+ * Not thread-safe: the dispatch agent calls it from its duty cycle.
+ */
+final class DeviceSessions implements UpstreamListener
+{
+    private final DispatchContext ctx;
+    private final DispatchState state;
+    private final Store store;
+    private final Outbox outbox;
+    private final Deliverer deliverer;
+    private final DispatchCounters counters;
+    private final EpochClock clock;
+    private final HelloDecoder hello = new HelloDecoder();
+    private final AckDecoder ack = new AckDecoder();
+    private final PullDecoder pull = new PullDecoder();
+    private final SubDecoder sub = new SubDecoder();
+    private final UpDecoder up = new UpDecoder();
+    private final Deliverer.CursorLookup helloCursors = this::helloCursor;
+    private final long[] gatewayInstance = new long[ConnectionId.MAX_GATEWAYS];
+    private final long[] gatewaySeenMs = new long[ConnectionId.MAX_GATEWAYS];
+    private final LongArrayList scratchConnections = new LongArrayList();
+    private long malformed;
+    private long framesForUnknownConnections;
+
+    DeviceSessions(final DispatchContext ctx, final DispatchState state, final Store store, final Outbox outbox,
+        final Deliverer deliverer, final DispatchCounters counters)
+    {
+        this.ctx = ctx;
+        this.state = state;
+        this.store = store;
+        this.outbox = outbox;
+        this.deliverer = deliverer;
+        this.counters = counters;
+        this.clock = ctx.epochClock();
+    }
+
+    long malformed()
+    {
+        return malformed;
+    }
+
+    /**
+     * @return device frames from connections that are no longer (or never were) a route: replaced or closed.
+     */
+    long framesForUnknownConnections()
+    {
+        return framesForUnknownConnections;
+    }
+
+    public void onSessionOpened(final long connectionId, final long openedAtMs, final int heartbeatSec,
+        final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (hello.wrap(buffer, offset, length) != 0)
+        {
+            malformed++;
+            outbox.close(connectionId, CloseReason.PROTOCOL_ERROR);
+            return;
+        }
+        int device = state.devices.lookup(buffer, hello.deviceIdOffset(), hello.deviceIdLength());
+        if (device < 0)
+        {
+            device = state.applyDevice(state.devices.size(), buffer, hello.deviceIdOffset(), hello.deviceIdLength());
+            store.appendDevice(device, buffer, hello.deviceIdOffset(), hello.deviceIdLength());
+        }
+
+        final long existing = state.routeConnectionId[device];
+        if (DispatchState.NO_CONNECTION != existing && existing != connectionId)
+        {
+            if (openedAtMs < state.routeOpenedAtMs[device])
+            {
+                counters.routesReplaced.incrementOrdered();
+                outbox.close(connectionId, CloseReason.REPLACED);
+                return;
+            }
+            state.connectionToDevice.remove(existing);
+            outbox.close(existing, CloseReason.REPLACED);
+            counters.routesReplaced.incrementOrdered();
+        }
+        else if (DispatchState.NO_CONNECTION == existing)
+        {
+            state.onlineDevices++;
+            counters.onlineDevices.setOrdered(state.onlineDevices);
+        }
+        state.routeConnectionId[device] = connectionId;
+        state.routeOpenedAtMs[device] = openedAtMs;
+        state.routeHeartbeatSec[device] = heartbeatSec;
+        state.connectionToDevice.put(connectionId, device);
+
+        for (int i = 0, count = hello.cursorCount(); i < count; i++)
+        {
+            final long streamId = hello.cursorStreamId(i);
+            if (state.isSubscribed(device, streamId) || streamId == Protocol.UNICAST_STREAM_ID)
+            {
+                healHead(device, streamId, hello.cursorSeq(i));
+                storeAck(device, streamId, hello.cursorSeq(i));
+            }
+        }
+        final IntArrayList topics = state.subscriptions(device);
+        if (null != topics)
+        {
+            final long nowMs = clock.time();
+            for (int i = 0, size = topics.size(); i < size; i++)
+            {
+                outbox.bindTopic(connectionId, topics.getInt(i));
+                deliverer.onBound(connectionId, device, topics.getInt(i), nowMs);
+            }
+        }
+        deliverer.onSessionStart(device, connectionId, helloCursors);
+    }
+
+    public void onSessionClosed(final long connectionId, final int closeReason)
+    {
+        final long device = state.connectionToDevice.remove(connectionId);
+        if (device < 0 || state.routeConnectionId[(int)device] != connectionId)
+        {
+            counters.staleClosesIgnored.incrementOrdered();
+            return;
+        }
+        dropRoute((int)device);
+    }
+
+    public void onDeviceFrame(final long connectionId, final int frameType, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final long found = state.connectionToDevice.get(connectionId);
+        if (found < 0)
+        {
+            framesForUnknownConnections++;
+            return;
+        }
+        final int device = (int)found;
+        switch (frameType)
+        {
+            case FrameType.ACK -> onAck(device, connectionId, buffer, offset, length);
+            case FrameType.PULL ->
+            {
+                if (pull.wrap(buffer, offset, length) != 0)
+                {
+                    malformed++;
+                    outbox.error(connectionId, ErrorCode.MALFORMED, "bad PULL");
+                    return;
+                }
+                deliverer.onPull(device, connectionId, pull.streamId(), pull.fromSeq(), pull.toSeq(), clock.time());
+            }
+            case FrameType.SUB, FrameType.UNSUB -> onSub(device, connectionId, frameType == FrameType.SUB, buffer, offset, length);
+            case FrameType.UP ->
+            {
+                if (up.wrap(buffer, offset, length) != 0)
+                {
+                    malformed++;
+                    outbox.error(connectionId, ErrorCode.MALFORMED, "bad UP");
+                    return;
+                }
+                store.appendUp(device, up.requestId(), up.appId(), clock.time(), buffer, up.payloadOffset(), up.payloadLength());
+                state.upMessages++;
+                counters.upMessages.incrementOrdered();
+                outbox.upAck(connectionId, up.requestId(), 0);
+            }
+            default -> malformed++;
+        }
+    }
+
+    public void onGatewayStatus(final int gatewayId, final long instanceId, final long timestampMs, final int reactorCount,
+        final int connections, final int flags, final String versionLabel)
+    {
+        if (gatewayId < 0 || gatewayId >= ConnectionId.MAX_GATEWAYS)
+        {
+            return;
+        }
+        if (gatewayInstance[gatewayId] != 0 && gatewayInstance[gatewayId] != instanceId)
+        {
+            dropGatewayRoutes(gatewayId);
+        }
+        gatewayInstance[gatewayId] = instanceId;
+        gatewaySeenMs[gatewayId] = clock.time();
+    }
+
+    /**
+     * Drops the routes of gateways silent for longer than the gateway timeout.
+     *
+     * @return gateways found silent.
+     */
+    int checkGateways(final long nowMs)
+    {
+        int silent = 0;
+        for (int g = 0; g < ConnectionId.MAX_GATEWAYS; g++)
+        {
+            if (gatewayInstance[g] != 0 && nowMs - gatewaySeenMs[g] > ctx.gatewayTimeoutMs())
+            {
+                gatewayInstance[g] = 0;
+                dropGatewayRoutes(g);
+                silent++;
+            }
+        }
+        return silent;
+    }
+
+    /**
+     * Kicks a device off: its gateway sends BYE(KICKED) and closes; the route goes at once.
+     *
+     * @return true if it was online.
+     */
+    boolean kick(final int device)
+    {
+        final long connectionId = state.routeConnectionId[device];
+        if (DispatchState.NO_CONNECTION == connectionId)
+        {
+            return false;
+        }
+        state.connectionToDevice.remove(connectionId);
+        dropRoute(device);
+        outbox.close(connectionId, CloseReason.KICKED);
+        return true;
+    }
+
+    private void dropGatewayRoutes(final int gatewayId)
+    {
+        scratchConnections.clear();
+        state.connectionToDevice.forEach((connectionId, device) ->
+        {
+            if (ConnectionId.gatewayId(connectionId) == gatewayId)
+            {
+                scratchConnections.addLong(connectionId);
+            }
+        });
+        for (int i = 0, size = scratchConnections.size(); i < size; i++)
+        {
+            final long connectionId = scratchConnections.getLong(i);
+            final int device = (int)state.connectionToDevice.remove(connectionId);
+            if (state.routeConnectionId[device] == connectionId)
+            {
+                dropRoute(device);
+                counters.gatewayRoutesDropped.incrementOrdered();
+            }
+        }
+    }
+
+    private void dropRoute(final int device)
+    {
+        state.routeConnectionId[device] = DispatchState.NO_CONNECTION;
+        state.onlineDevices--;
+        counters.onlineDevices.setOrdered(state.onlineDevices);
+    }
+
+    private void onAck(final int device, final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (ack.wrap(buffer, offset, length) != 0)
+        {
+            malformed++;
+            outbox.error(connectionId, ErrorCode.MALFORMED, "bad ACK");
+            return;
+        }
+        final long streamId = ack.streamId();
+        final StreamLog log = streamId == Protocol.UNICAST_STREAM_ID ? state.deviceStreams[device] :
+            (state.isSubscribed(device, streamId) ? state.topicStream(streamId) : null);
+        if (null == log)
+        {
+            outbox.error(connectionId, ErrorCode.UNKNOWN_STREAM, "ACK for a stream not subscribed");
+            return;
+        }
+        if (ack.seq() > log.head())
+        {
+            outbox.error(connectionId, ErrorCode.BAD_RANGE, "ACK beyond the stream's head");
+            return;
+        }
+        storeAck(device, streamId, ack.seq());
+        if (streamId == Protocol.UNICAST_STREAM_ID)
+        {
+            deliverer.onDeviceAck(device);
+        }
+    }
+
+    /**
+     * A cursor beyond the stream's head means the store lost seqs the device saw (a power loss with sync
+     * none or periodic, or a store restored from a backup). Reusing them would have the device drop new
+     * messages as duplicates, so the head moves past the cursor (recorded as a HEAD record). The device's
+     * own stream always heals; a shared topic only by at most its retention, so no device can push a
+     * topic's head far ahead for everyone.
+     */
+    private void healHead(final int device, final long streamId, final long cursor)
+    {
+        final boolean unicast = streamId == Protocol.UNICAST_STREAM_ID;
+        final StreamLog log = unicast ? state.deviceStreams[device] : state.topicStream(streamId);
+        if (null == log || cursor <= log.head() || (!unicast && cursor - log.head() > ctx.topicRetention()))
+        {
+            return;
+        }
+        log.advanceHead(cursor);
+        store.appendHead(unicast ? StoreRecords.DEVICE_STREAM : StoreRecords.TOPIC_STREAM, unicast ? device : streamId,
+            cursor, unicast ? log.acked() : 0);
+        counters.headsHealed.incrementOrdered();
+    }
+
+    private void storeAck(final int device, final long streamId, final long seq)
+    {
+        if (state.applyAck(device, streamId, seq))
+        {
+            store.appendAcked(device, streamId, seq);
+            counters.acks.incrementOrdered();
+        }
+    }
+
+    private void onSub(final int device, final long connectionId, final boolean subscribe, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        final int result = sub.wrap(buffer, offset, length);
+        if (result != 0)
+        {
+            malformed++;
+            outbox.subAck(connectionId, sub.requestId(), -result, 0, 0);
+            return;
+        }
+        final String name = buffer.getStringWithoutLengthAscii(sub.topicOffset(), sub.topicLength());
+        int topic = state.topicId(name);
+        if (!subscribe)
+        {
+            if (topic > (int)DispatchState.BROADCAST && state.applySubscription(false, device, topic))
+            {
+                store.appendSubscription(false, device, topic);
+                outbox.unbindTopic(connectionId, topic);
+            }
+            outbox.subAck(connectionId, sub.requestId(), 0, Math.max(topic, 0), topic > 0 ? state.topicStream(topic).head() : 0);
+            return;
+        }
+        if (topic != (int)DispatchState.BROADCAST && !state.isSubscribed(device, Math.max(topic, 0)))
+        {
+            final IntArrayList topics = state.subscriptions(device);
+            if (null != topics && topics.size() >= ctx.maxSubscriptions())
+            {
+                outbox.subAck(connectionId, sub.requestId(), ErrorCode.TOO_MANY_SUBSCRIPTIONS, 0, 0);
+                return;
+            }
+            if (topic <= 0)
+            {
+                topic = state.applyTopic(state.nextTopicId(), name);
+                store.appendTopic(topic, buffer, sub.topicOffset(), sub.topicLength());
+            }
+            state.applySubscription(true, device, topic);
+            store.appendSubscription(true, device, topic);
+            outbox.bindTopic(connectionId, topic);
+            deliverer.onBound(connectionId, device, topic, clock.time());
+        }
+        outbox.subAck(connectionId, sub.requestId(), 0, topic, state.topicStream(topic).head());
+    }
+
+    private long helloCursor(final long streamId)
+    {
+        for (int i = 0, count = hello.cursorCount(); i < count; i++)
+        {
+            if (hello.cursorStreamId(i) == streamId)
+            {
+                return hello.cursorSeq(i);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,111 @@
+package io.pushwire.dispatch;
+
+import io.aeron.Aeron;
+import io.pushwire.link.BoxMediaDriver;
+import io.pushwire.store.Store;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The dispatch process's parts, assembled: its Aeron client (own, or given), its counters, the store
+ * opened and replayed into a fresh {@link DispatchState}, and the {@link DispatchAgent}; optionally on
+ * its own thread ({@link #start()}). Close to stop the agent and release everything in reverse order.
+ * <p>
+ * Recovery happens in the constructor, on the caller's thread, before the agent polls anything: the
+ * replay time and record count are in the {@code store:} counters and {@link #replayRecords()}.
+ */
+public final class Dispatch implements AutoCloseable
+{
+    private final DispatchContext ctx;
+    private final Aeron aeron;
+    private final boolean ownsAeron;
+    private final DispatchCounters counters;
+    private final Store store;
+    private final DispatchAgent agent;
+    private final long replayRecords;
+    private final long replayNs;
+    private AgentRunner runner;
+
+    /**
+     * Opens the store, replays it and creates the agent (not yet running).
+     *
+     * @param ctx the context; concluded here.
+     */
+    public Dispatch(final DispatchContext ctx)
+    {
+        this.ctx = ctx.conclude();
+        ownsAeron = null == ctx.aeron();
+        aeron = ownsAeron ? BoxMediaDriver.connect(ctx.aeronDir(), "dispatch") : ctx.aeron();
+        counters = new DispatchCounters(aeron);
+        store = new Store(ctx.storeContext());
+        final DispatchState state = new DispatchState(ctx.topicRetention(), ctx.maxReceipts());
+        final long startNs = System.nanoTime();
+        replayRecords = store.replay(state);
+        replayNs = System.nanoTime() - startNs;
+        counters.replayRecords.setOrdered(replayRecords);
+        counters.replayTimeMs.setOrdered(TimeUnit.NANOSECONDS.toMillis(replayNs));
+        counters.onlineDevices.setOrdered(0);
+        agent = new DispatchAgent(ctx, aeron, store, state, counters);
+    }
+
+    /**
+     * Runs the agent on its own thread with a backoff idle strategy.
+     *
+     * @return this.
+     */
+    public Dispatch start()
+    {
+        runner = new AgentRunner(
+            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+            (ex) -> ex.printStackTrace(System.err),
+            null,
+            agent);
+        AgentRunner.startOnThread(runner);
+        return this;
+    }
+
+    public DispatchAgent agent()
+    {
+        return agent;
+    }
+
+    public DispatchCounters counters()
+    {
+        return counters;
+    }
+
+    public long replayRecords()
+    {
+        return replayRecords;
+    }
+
+    public long replayNs()
+    {
+        return replayNs;
+    }
+
+    public DispatchContext context()
+    {
+        return ctx;
+    }
+
+    public void close()
+    {
+        if (null != runner)
+        {
+            CloseHelper.close(runner);
+        }
+        else
+        {
+            agent.onClose();
+        }
+        CloseHelper.closeAll(store, counters);
+        if (ownsAeron)
+        {
+            CloseHelper.close(aeron);
+        }
+    }
+}

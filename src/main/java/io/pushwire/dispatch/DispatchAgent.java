@@ -1,0 +1,134 @@
+package io.pushwire.dispatch;
+
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.pushwire.link.CommandAdapter;
+import io.pushwire.link.LinkConfiguration;
+import io.pushwire.link.ResponseProxy;
+import io.pushwire.link.UpstreamAdapter;
+import io.pushwire.store.Store;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * The dispatch agent: one thread owns all of dispatch's state, so nothing is locked. Its duty cycle reads
+ * the clock once, polls the upstream stream from gateways and the command stream from senders (each up
+ * to a fragment limit; with {@code sync=every} the commands of one poll are a group commit: one msync, then
+ * their deliveries and {@code accepted} answers), retries what back pressure held back, and runs the timed maintenance (expiry
+ * sweep, receipt eviction, gateway liveness, periodic store sync, snapshot and retention). It returns
+ * the work done for the idle strategy.
+ * <p>
+ * Tests drive {@link #doWork()} directly, with a controllable {@link EpochClock} in the context.
+ */
+public final class DispatchAgent implements Agent
+{
+    private static final int UPSTREAM_FRAGMENT_LIMIT = 256;
+    private static final int COMMAND_FRAGMENT_LIMIT = 64;
+    private static final int RETRY_LIMIT = 256;
+
+    private final DispatchContext ctx;
+    private final DispatchState state;
+    private final Store store;
+    private final Subscription upstreamSubscription;
+    private final Subscription commandSubscription;
+    private final UpstreamAdapter upstream;
+    private final CommandAdapter commands;
+    private final Outbox outbox;
+    private final ResponseProxy responses;
+    private final Deliverer deliverer;
+    private final DeviceSessions sessions;
+    private final Maintenance maintenance;
+    private final CommandHandler commandHandler;
+    private final EpochClock clock;
+
+    /**
+     * @param ctx      concluded context.
+     * @param aeron    client to add publications and subscriptions with.
+     * @param store    the opened store, already replayed into {@code state}.
+     * @param state    the recovered state.
+     * @param counters where to count.
+     */
+    public DispatchAgent(final DispatchContext ctx, final Aeron aeron, final Store store, final DispatchState state,
+        final DispatchCounters counters)
+    {
+        this.ctx = ctx;
+        this.state = state;
+        this.store = store;
+        this.clock = ctx.epochClock();
+        upstreamSubscription = aeron.addSubscription(ctx.subscriptionChannel(), LinkConfiguration.UPSTREAM_STREAM_ID);
+        commandSubscription = aeron.addSubscription(ctx.subscriptionChannel(), LinkConfiguration.COMMAND_STREAM_ID);
+        responses = new ResponseProxy(aeron.addExclusivePublication(ctx.publicationChannel(), LinkConfiguration.RESPONSE_STREAM_ID));
+        outbox = new Outbox(aeron, ctx.publicationChannel(), ctx.maxPayload(), 1 << 20);
+        deliverer = new Deliverer(ctx, state, store, outbox, counters);
+        sessions = new DeviceSessions(ctx, state, store, outbox, deliverer, counters);
+        maintenance = new Maintenance(ctx, state, store, sessions, counters);
+        upstream = new UpstreamAdapter(upstreamSubscription, sessions);
+        commandHandler = new CommandHandler(ctx, state, store, deliverer, sessions, responses, counters);
+        commands = new CommandAdapter(commandSubscription, commandHandler);
+    }
+
+    public int doWork()
+    {
+        final long nowMs = clock.time();
+        int work = upstream.poll(UPSTREAM_FRAGMENT_LIMIT);
+        store.beginBatch();
+        work += commands.poll(COMMAND_FRAGMENT_LIMIT);
+        store.endBatch();
+        work += commandHandler.flushGroupCommit();
+        if (outbox.pendingControl() > 0)
+        {
+            work += outbox.retryControl();
+        }
+        if (!outbox.retryDevices().isEmpty() || !outbox.retryTopics().isEmpty())
+        {
+            work += deliverer.retry(RETRY_LIMIT);
+        }
+        work += maintenance.doWork(nowMs);
+        return work;
+    }
+
+    public void onClose()
+    {
+        CloseHelper.closeAll(outbox, upstreamSubscription, commandSubscription);
+    }
+
+    public String roleName()
+    {
+        return "dispatch";
+    }
+
+    /**
+     * @return the state (tests and the bench look inside; only from the agent's thread or when it is idle).
+     */
+    public DispatchState state()
+    {
+        return state;
+    }
+
+    public Store store()
+    {
+        return store;
+    }
+
+    public DispatchContext context()
+    {
+        return ctx;
+    }
+
+    /**
+     * @return true when publications to the given gateway reactor and the fan-out stream are connected.
+     */
+    public boolean isUpstreamConnected()
+    {
+        return upstreamSubscription.isConnected();
+    }
+
+    /**
+     * @return offers refused by back pressure since start.
+     */
+    public long backPressured()
+    {
+        return outbox.backPressured();
+    }
+}

@@ -1,0 +1,74 @@
+package io.pushwire.dispatch;
+
+import io.aeron.Aeron;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import static io.pushwire.status.CounterTypes.DISPATCH_BASE;
+import static io.pushwire.status.CounterTypes.STORE_BASE;
+
+/**
+ * Dispatch's and the store's counters, as Aeron client counters in the media driver's CnC file (labels
+ * start with {@code dispatch:} or {@code store:}). Written only by the dispatch agent (plain increments
+ * with ordered stores); read by any tool. Close to free them.
+ */
+public final class DispatchCounters implements AutoCloseable
+{
+    public final AtomicCounter onlineDevices;
+    public final AtomicCounter routesReplaced;
+    public final AtomicCounter staleClosesIgnored;
+    public final AtomicCounter pushesAccepted;
+    public final AtomicCounter pushesRejected;
+    public final AtomicCounter deliveredInline;
+    public final AtomicCounter notified;
+    public final AtomicCounter pulled;
+    public final AtomicCounter acks;
+    public final AtomicCounter expired;
+    public final AtomicCounter topicFanouts;
+    public final AtomicCounter backPressureRetries;
+    public final AtomicCounter gapsSent;
+    public final AtomicCounter upMessages;
+    public final AtomicCounter collapsed;
+    public final AtomicCounter gatewayRoutesDropped;
+    public final AtomicCounter headsHealed;
+    public final AtomicCounter storeAppends;
+    public final AtomicCounter storeBytes;
+    public final AtomicCounter replayRecords;
+    public final AtomicCounter replayTimeMs;
+    public final AtomicCounter storeSyncs;
+    public final AtomicCounter storeFilesDeleted;
+
+    public DispatchCounters(final Aeron aeron)
+    {
+        onlineDevices = aeron.addCounter(DISPATCH_BASE, "dispatch: online devices");
+        routesReplaced = aeron.addCounter(DISPATCH_BASE + 1, "dispatch: routes replaced");
+        staleClosesIgnored = aeron.addCounter(DISPATCH_BASE + 2, "dispatch: stale closes ignored");
+        pushesAccepted = aeron.addCounter(DISPATCH_BASE + 3, "dispatch: pushes accepted");
+        pushesRejected = aeron.addCounter(DISPATCH_BASE + 4, "dispatch: commands rejected");
+        deliveredInline = aeron.addCounter(DISPATCH_BASE + 5, "dispatch: messages delivered inline");
+        notified = aeron.addCounter(DISPATCH_BASE + 6, "dispatch: notifies sent");
+        pulled = aeron.addCounter(DISPATCH_BASE + 7, "dispatch: messages pulled");
+        acks = aeron.addCounter(DISPATCH_BASE + 8, "dispatch: acks");
+        expired = aeron.addCounter(DISPATCH_BASE + 9, "dispatch: messages expired");
+        topicFanouts = aeron.addCounter(DISPATCH_BASE + 10, "dispatch: topic fan-outs");
+        backPressureRetries = aeron.addCounter(DISPATCH_BASE + 11, "dispatch: back-pressure retries");
+        gapsSent = aeron.addCounter(DISPATCH_BASE + 12, "dispatch: gaps sent");
+        upMessages = aeron.addCounter(DISPATCH_BASE + 13, "dispatch: upstream messages stored");
+        collapsed = aeron.addCounter(DISPATCH_BASE + 14, "dispatch: messages collapsed");
+        gatewayRoutesDropped = aeron.addCounter(DISPATCH_BASE + 15, "dispatch: routes dropped by gateway restart or silence");
+        headsHealed = aeron.addCounter(DISPATCH_BASE + 16, "dispatch: stream heads moved past a device cursor (lost seqs)");
+        storeAppends = aeron.addCounter(STORE_BASE, "store: appends");
+        storeBytes = aeron.addCounter(STORE_BASE + 1, "store: bytes appended");
+        replayRecords = aeron.addCounter(STORE_BASE + 2, "store: records replayed at start");
+        replayTimeMs = aeron.addCounter(STORE_BASE + 3, "store: replay time ms");
+        storeSyncs = aeron.addCounter(STORE_BASE + 4, "store: syncs");
+        storeFilesDeleted = aeron.addCounter(STORE_BASE + 5, "store: files deleted by retention");
+    }
+
+    public void close()
+    {
+        CloseHelper.closeAll(onlineDevices, routesReplaced, staleClosesIgnored, pushesAccepted, pushesRejected, deliveredInline,
+            notified, pulled, acks, expired, topicFanouts, backPressureRetries, gapsSent, upMessages, collapsed,
+            gatewayRoutesDropped, headsHealed, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
+    }
+}

@@ -1,0 +1,286 @@
+package io.pushwire.dispatch;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.pushwire.link.ConnectionId;
+import io.pushwire.link.GatewayProxy;
+import io.pushwire.link.LinkConfiguration;
+import io.pushwire.link.LinkMessages;
+import io.pushwire.link.TopicFanoutProxy;
+import io.pushwire.protocol.FrameEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.IntHashSet;
+
+/**
+ * Everything dispatch sends to gateways: device frames to one connection (through the reactor's
+ * {@link GatewayProxy}, created on first use), topic frames once to all gateways ({@link TopicFanoutProxy}),
+ * and control messages (close, topic bind/unbind).
+ * <p>
+ * Back pressure never loses a message, because every message is in the store before it is sent:
+ * a device frame that cannot be offered marks the device for a NOTIFY retried every duty cycle
+ * ({@link #markDeviceRetry}); a topic frame marks the topic for a fan-out NOTIFY; a control message goes
+ * to a FIFO retry ring, retried in order. The send methods return false when the offer failed.
+ * <p>
+ * Frames are encoded straight into the proxy's buffer: nothing is allocated per message. Creating a
+ * reactor's publication the first time it is needed blocks the agent for a driver round trip. Not
+ * thread-safe: the dispatch agent owns it.
+ */
+public final class Outbox implements AutoCloseable
+{
+    private static final int FRAME = GatewayProxy.FRAME_OFFSET;
+
+    private final Aeron aeron;
+    private final String channel;
+    private final int maxFrameLength;
+    private final GatewayProxy[] proxies = new GatewayProxy[ConnectionId.MAX_GATEWAYS * ConnectionId.MAX_REACTORS];
+    private final TopicFanoutProxy fanout;
+    private final IntHashSet retryDevices = new IntHashSet();
+    private final IntHashSet retryTopics = new IntHashSet();
+    private final int maxControl;
+    private int[] controlTypes = new int[1024];
+    private long[] controlConnections = new long[1024];
+    private long[] controlArgs = new long[1024];
+    private int controlHead;
+    private int controlSize;
+    private long backPressured;
+    private long controlDropped;
+
+    /**
+     * @param aeron          the client to add publications with.
+     * @param channel        the link channel for publications.
+     * @param maxPayload     the largest payload a frame carries.
+     * @param maxControl     most control messages held for retry.
+     */
+    public Outbox(final Aeron aeron, final String channel, final int maxPayload, final int maxControl)
+    {
+        this.aeron = aeron;
+        this.channel = channel;
+        this.maxControl = maxControl;
+        this.maxFrameLength = FrameEncoder.maxMsgFrameLength(maxPayload) + 256;
+        fanout = new TopicFanoutProxy(aeron.addExclusivePublication(channel, LinkConfiguration.TOPIC_STREAM_ID), maxFrameLength);
+    }
+
+    /**
+     * @return offers that failed (back pressure or not connected) since start.
+     */
+    public long backPressured()
+    {
+        return backPressured;
+    }
+
+    public long controlDropped()
+    {
+        return controlDropped;
+    }
+
+    public IntHashSet retryDevices()
+    {
+        return retryDevices;
+    }
+
+    public IntHashSet retryTopics()
+    {
+        return retryTopics;
+    }
+
+    public void markDeviceRetry(final int device)
+    {
+        retryDevices.add(device);
+    }
+
+    public void markTopicRetry(final int topicStreamId)
+    {
+        retryTopics.add(topicStreamId);
+    }
+
+    public int pendingControl()
+    {
+        return controlSize;
+    }
+
+    public boolean msg(
+        final long connectionId, final int flags, final long streamId, final long seq, final long messageId, final int appId,
+        final DirectBuffer payload, final int payloadOffset, final int payloadLength)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        final int length = FrameEncoder.msg(
+            proxy.frameBuffer(), FRAME, flags, streamId, seq, messageId, appId, payload, payloadOffset, payloadLength);
+        return offered(proxy.deliver(connectionId, length));
+    }
+
+    public boolean notify(final long connectionId, final long streamId, final long headSeq)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return offered(proxy.deliver(connectionId, FrameEncoder.notify(proxy.frameBuffer(), FRAME, streamId, headSeq)));
+    }
+
+    public boolean gap(final long connectionId, final long streamId, final long fromSeq, final long toSeq, final int reason)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return offered(proxy.deliver(connectionId, FrameEncoder.gap(proxy.frameBuffer(), FRAME, streamId, fromSeq, toSeq, reason)));
+    }
+
+    public boolean error(final long connectionId, final int code, final String reason)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return offered(proxy.deliver(connectionId, FrameEncoder.error(proxy.frameBuffer(), FRAME, code, reason)));
+    }
+
+    public boolean subAck(final long connectionId, final long requestId, final int status, final long streamId, final long headSeq)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return offered(proxy.deliver(connectionId, FrameEncoder.subAck(proxy.frameBuffer(), FRAME, requestId, status, streamId, headSeq)));
+    }
+
+    public boolean upAck(final long connectionId, final long requestId, final int status)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return offered(proxy.deliver(connectionId, FrameEncoder.upAck(proxy.frameBuffer(), FRAME, requestId, status)));
+    }
+
+    public boolean topicMsg(
+        final long topicStreamId, final int flags, final long seq, final long messageId, final int appId,
+        final DirectBuffer payload, final int payloadOffset, final int payloadLength)
+    {
+        final int length = FrameEncoder.msg(
+            fanout.frameBuffer(), FRAME, flags, topicStreamId, seq, messageId, appId, payload, payloadOffset, payloadLength);
+        return offered(fanout.deliver(topicStreamId, length));
+    }
+
+    public boolean topicNotify(final long topicStreamId, final long headSeq)
+    {
+        return offered(fanout.deliver(topicStreamId, FrameEncoder.notify(fanout.frameBuffer(), FRAME, topicStreamId, headSeq)));
+    }
+
+    /**
+     * Asks the gateway to send BYE(reason) and close; retried until offered.
+     */
+    public void close(final long connectionId, final int closeReason)
+    {
+        control(LinkMessages.CLOSE, connectionId, closeReason);
+    }
+
+    public void bindTopic(final long connectionId, final long topicStreamId)
+    {
+        control(LinkMessages.TOPIC_BIND, connectionId, topicStreamId);
+    }
+
+    public void unbindTopic(final long connectionId, final long topicStreamId)
+    {
+        control(LinkMessages.TOPIC_UNBIND, connectionId, topicStreamId);
+    }
+
+    /**
+     * Retries queued control messages in order, stopping at the first that is still back-pressured.
+     *
+     * @return messages sent.
+     */
+    public int retryControl()
+    {
+        int sent = 0;
+        while (controlSize > 0)
+        {
+            final int slot = controlHead & (controlTypes.length - 1);
+            if (!sendControl(controlTypes[slot], controlConnections[slot], controlArgs[slot]))
+            {
+                break;
+            }
+            controlHead++;
+            controlSize--;
+            sent++;
+        }
+        return sent;
+    }
+
+    public void close()
+    {
+        for (final GatewayProxy proxy : proxies)
+        {
+            if (null != proxy)
+            {
+                CloseHelper.quietClose(proxy.publication());
+            }
+        }
+        CloseHelper.quietClose(fanout.publication());
+    }
+
+    private void control(final int type, final long connectionId, final long arg)
+    {
+        if (controlSize == 0 && sendControl(type, connectionId, arg))
+        {
+            return;
+        }
+        if (controlSize == controlTypes.length)
+        {
+            if (controlSize >= maxControl)
+            {
+                controlDropped++;
+                return;
+            }
+            growControl();
+        }
+        final int slot = (controlHead + controlSize) & (controlTypes.length - 1);
+        controlTypes[slot] = type;
+        controlConnections[slot] = connectionId;
+        controlArgs[slot] = arg;
+        controlSize++;
+    }
+
+    private boolean sendControl(final int type, final long connectionId, final long arg)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        final long result = switch (type)
+        {
+            case LinkMessages.CLOSE -> proxy.close(connectionId, (int)arg);
+            case LinkMessages.TOPIC_BIND -> proxy.bindTopic(connectionId, arg);
+            default -> proxy.unbindTopic(connectionId, arg);
+        };
+        return offered(result);
+    }
+
+    private void growControl()
+    {
+        final int capacity = controlTypes.length * 2;
+        final int[] types = new int[capacity];
+        final long[] connections = new long[capacity];
+        final long[] args = new long[capacity];
+        for (int i = 0; i < controlSize; i++)
+        {
+            final int from = (controlHead + i) & (controlTypes.length - 1);
+            types[i] = controlTypes[from];
+            connections[i] = controlConnections[from];
+            args[i] = controlArgs[from];
+        }
+        controlTypes = types;
+        controlConnections = connections;
+        controlArgs = args;
+        controlHead = 0;
+    }
+
+    private boolean offered(final long result)
+    {
+        if (result > 0)
+        {
+            return true;
+        }
+        backPressured++;
+        return false;
+    }
+
+    private GatewayProxy proxy(final long connectionId)
+    {
+        final int gatewayId = ConnectionId.gatewayId(connectionId);
+        final int reactor = ConnectionId.reactor(connectionId);
+        final int index = gatewayId * ConnectionId.MAX_REACTORS + reactor;
+        GatewayProxy proxy = proxies[index];
+        if (null == proxy)
+        {
+            final ExclusivePublication publication = aeron.addExclusivePublication(
+                channel, LinkConfiguration.downstreamStreamId(gatewayId, reactor));
+            proxy = new GatewayProxy(publication, maxFrameLength);
+            proxies[index] = proxy;
+        }
+        return proxy;
+    }
+}

@@ -1,0 +1,39 @@
+package io.pushwire.store;
+
+import io.pushwire.config.Setting;
+
+import java.util.List;
+
+/**
+ * Settings of the store inside dispatch. Read once by {@link StoreContext#conclude()}.
+ */
+public final class StoreConfiguration
+{
+    public static final Setting DIR = Setting.of(
+        "pushwire.store.directory", "data/store", "directory of the store's Chronicle Queue files");
+    /**
+     * Also read for the store directory when {@link #DIR} is not set (the box supervisor's name for it).
+     */
+    public static final String DIR_ALIAS_PROP_NAME = "pushwire.dispatch.store.dir";
+    public static final Setting SYNC = Setting.of(
+        "pushwire.store.sync", "none",
+        "none (page cache: survives kill -9, not power loss) | periodic (msync every sync.interval) | every (msync before accepted)");
+    public static final Setting SYNC_INTERVAL = Setting.of(
+        "pushwire.store.sync-interval", "10ms", "with sync periodic: most time of accepted pushes a power loss can lose");
+    public static final Setting ROLL_CYCLE = Setting.of(
+        "pushwire.store.roll-cycle", "FAST_HOURLY", "Chronicle roll cycle of the store files (FAST_HOURLY, FAST_DAILY, TEN_MINUTELY, ...)");
+    public static final Setting RETENTION = Setting.of(
+        "pushwire.store.retention", "8d",
+        "delete a rolled store file once its cycle ended this long ago (at least the maximum TTL; state is re-snapshotted first)");
+    public static final Setting MAX_RECORD_LENGTH = Setting.of(
+        "pushwire.store.max-record-length", "64k", "largest record the store writes or reads (bounds payloads)");
+
+    private StoreConfiguration()
+    {
+    }
+
+    public static List<Setting> settings()
+    {
+        return List.of(DIR, SYNC, SYNC_INTERVAL, ROLL_CYCLE, RETENTION, MAX_RECORD_LENGTH);
+    }
+}

@@ -1,0 +1,178 @@
+package io.pushwire.store;
+
+import io.pushwire.config.ConfigurationException;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How to open a {@link Store}: fluent accessors, defaults from {@link StoreConfiguration}, validated once
+ * by {@link #conclude()}. Not thread-safe; set it up on one thread before opening the store.
+ */
+public final class StoreContext
+{
+    private File dir;
+    private SyncPolicy syncPolicy;
+    private long syncIntervalMs = -1;
+    private RollCycle rollCycle;
+    private long retentionMs = -1;
+    private int maxRecordLength = -1;
+    private TimeProvider timeProvider;
+    private boolean concluded;
+
+    /**
+     * Fills what was not set from the settings and checks the values.
+     *
+     * @return this.
+     * @throws ConfigurationException for a bad value.
+     */
+    public StoreContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (null == dir)
+        {
+            // pushwire.dispatch.store.dir is accepted as an alias: the box supervisor passes that name.
+            final String alias = System.getProperty(StoreConfiguration.DIR_ALIAS_PROP_NAME);
+            final boolean explicit = null != System.getProperty(StoreConfiguration.DIR.propertyName());
+            dir = new File(!explicit && null != alias ? alias : StoreConfiguration.DIR.get());
+        }
+        if (null == syncPolicy)
+        {
+            syncPolicy = SyncPolicy.parse(StoreConfiguration.SYNC.get());
+        }
+        if (syncIntervalMs < 0)
+        {
+            syncIntervalMs = TimeUnit.NANOSECONDS.toMillis(StoreConfiguration.SYNC_INTERVAL.getDurationNs(TimeUnit.MILLISECONDS));
+        }
+        if (null == rollCycle)
+        {
+            final String name = StoreConfiguration.ROLL_CYCLE.get().trim();
+            try
+            {
+                rollCycle = RollCycles.valueOf(name);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigurationException("pushwire.store.roll-cycle=" + name + " is not a Chronicle RollCycles name");
+            }
+        }
+        if (retentionMs < 0)
+        {
+            retentionMs = TimeUnit.NANOSECONDS.toMillis(StoreConfiguration.RETENTION.getDurationNs(TimeUnit.MILLISECONDS));
+        }
+        if (maxRecordLength < 0)
+        {
+            maxRecordLength = (int)Math.min(Integer.MAX_VALUE, StoreConfiguration.MAX_RECORD_LENGTH.getSizeBytes());
+        }
+        if (maxRecordLength < 1024)
+        {
+            throw new ConfigurationException("pushwire.store.max-record-length must be at least 1k");
+        }
+        if (syncIntervalMs < 1)
+        {
+            syncIntervalMs = 1;
+        }
+        if (null == timeProvider)
+        {
+            timeProvider = SystemTimeProvider.INSTANCE;
+        }
+        concluded = true;
+        return this;
+    }
+
+    public File dir()
+    {
+        return dir;
+    }
+
+    public StoreContext dir(final File dir)
+    {
+        this.dir = dir;
+        return this;
+    }
+
+    public SyncPolicy syncPolicy()
+    {
+        return syncPolicy;
+    }
+
+    public StoreContext syncPolicy(final SyncPolicy syncPolicy)
+    {
+        this.syncPolicy = syncPolicy;
+        return this;
+    }
+
+    public long syncIntervalMs()
+    {
+        return syncIntervalMs;
+    }
+
+    public StoreContext syncIntervalMs(final long syncIntervalMs)
+    {
+        this.syncIntervalMs = syncIntervalMs;
+        return this;
+    }
+
+    public RollCycle rollCycle()
+    {
+        return rollCycle;
+    }
+
+    public StoreContext rollCycle(final RollCycle rollCycle)
+    {
+        this.rollCycle = rollCycle;
+        return this;
+    }
+
+    /**
+     * @return how long after its cycle ended a store file is deleted, in ms.
+     */
+    public long retentionMs()
+    {
+        return retentionMs;
+    }
+
+    public StoreContext retentionMs(final long retentionMs)
+    {
+        this.retentionMs = retentionMs;
+        return this;
+    }
+
+    public int maxRecordLength()
+    {
+        return maxRecordLength;
+    }
+
+    public StoreContext maxRecordLength(final int maxRecordLength)
+    {
+        this.maxRecordLength = maxRecordLength;
+        return this;
+    }
+
+    /**
+     * @return the clock that decides roll cycles and retention (Chronicle's; tests set a fake one).
+     */
+    public TimeProvider timeProvider()
+    {
+        return timeProvider;
+    }
+
+    public StoreContext timeProvider(final TimeProvider timeProvider)
+    {
+        this.timeProvider = timeProvider;
+        return this;
+    }
+
+    public String toString()
+    {
+        return "store dir=" + dir + " sync=" + syncPolicy + " syncIntervalMs=" + syncIntervalMs + " rollCycle=" + rollCycle +
+            " retentionMs=" + retentionMs + " maxRecordLength=" + maxRecordLength;
+    }
+}
