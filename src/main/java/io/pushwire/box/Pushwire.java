@@ -1,6 +1,7 @@
 package io.pushwire.box;
 
 import io.pushwire.config.ConfigurationException;
+import io.pushwire.console.ConsoleCommand;
 import io.pushwire.config.Settings;
 import io.pushwire.sim.SimCommand;
 
@@ -29,7 +30,8 @@ public final class Pushwire
             new DispatchCommand(),
             new GatewayCommand(),
             new TokenCommand(),
-            new SimCommand());
+            new SimCommand(),
+            new ConsoleCommand());
     }
 
     public static void main(final String[] args)

@@ -6,6 +6,7 @@ import io.pushwire.link.CommandMessages;
 import io.pushwire.link.PushCommandDecoder;
 import io.pushwire.link.ResponseProxy;
 import io.pushwire.protocol.Protocol;
+import io.pushwire.status.LatencyLog;
 import io.pushwire.store.Store;
 import io.pushwire.store.StoreRecords;
 import org.agrona.DirectBuffer;
@@ -39,10 +40,16 @@ final class CommandHandler implements CommandListener
     private final EpochClock clock;
     private final IntArrayList targetDevices = new IntArrayList(16, -1);
     private final GroupCommit groupCommit;
+    private final LatencyLog pushLatency;
 
+    /**
+     * @param pushLatency records, per accepted push, the time from its command decoded to the message handed to
+     *                    the gateways' link (or queued for a retry), store append included; null records nothing.
+     */
     CommandHandler(final DispatchContext ctx, final DispatchState state, final Store store, final Deliverer deliverer,
-        final DeviceSessions sessions, final ResponseProxy responses, final DispatchCounters counters)
+        final DeviceSessions sessions, final ResponseProxy responses, final DispatchCounters counters, final LatencyLog pushLatency)
     {
+        this.pushLatency = pushLatency;
         this.ctx = ctx;
         this.state = state;
         this.store = store;
@@ -67,6 +74,7 @@ final class CommandHandler implements CommandListener
 
     public void onPush(final long clientId, final long correlationId, final PushCommandDecoder push)
     {
+        final long startNs = null == pushLatency ? 0 : System.nanoTime();
         final String problem = validate(push);
         if (null != problem)
         {
@@ -181,6 +189,10 @@ final class CommandHandler implements CommandListener
             state.idempotencyKeys.put(idempotencyKey, messageId);
         }
         counters.pushesAccepted.incrementOrdered();
+        if (null != pushLatency)
+        {
+            pushLatency.record(System.nanoTime() - startNs);
+        }
         accepted(clientId, correlationId, messageId, targets);
     }
 

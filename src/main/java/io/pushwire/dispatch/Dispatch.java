@@ -2,6 +2,9 @@ package io.pushwire.dispatch;
 
 import io.aeron.Aeron;
 import io.pushwire.link.BoxMediaDriver;
+import io.pushwire.link.AdminCounters;
+import io.pushwire.status.ProcessMonitor;
+import io.pushwire.status.ProcessStatus;
 import io.pushwire.store.Store;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
@@ -23,6 +26,8 @@ public final class Dispatch implements AutoCloseable
     private final Aeron aeron;
     private final boolean ownsAeron;
     private final DispatchCounters counters;
+    private final ProcessMonitor monitor;
+    private final AdminCounters adminCounters;
     private final Store store;
     private final DispatchAgent agent;
     private final long replayRecords;
@@ -40,6 +45,8 @@ public final class Dispatch implements AutoCloseable
         ownsAeron = null == ctx.aeron();
         aeron = ownsAeron ? BoxMediaDriver.connect(ctx.aeronDir(), "dispatch") : ctx.aeron();
         counters = new DispatchCounters(aeron);
+        monitor = ProcessMonitor.fromConfiguration(aeron, ProcessStatus.ROLE_DISPATCH, 0, ctx.epochClock(), System.err);
+        adminCounters = new AdminCounters(aeron, monitor.name(), 0);
         store = new Store(ctx.storeContext());
         final DispatchState state = new DispatchState(ctx.topicRetention(), ctx.maxReceipts());
         final long startNs = System.nanoTime();
@@ -48,7 +55,7 @@ public final class Dispatch implements AutoCloseable
         counters.replayRecords.setOrdered(replayRecords);
         counters.replayTimeMs.setOrdered(TimeUnit.NANOSECONDS.toMillis(replayNs));
         counters.onlineDevices.setOrdered(0);
-        agent = new DispatchAgent(ctx, aeron, store, state, counters);
+        agent = new DispatchAgent(ctx, aeron, store, state, counters, monitor, adminCounters);
     }
 
     /**
@@ -60,7 +67,7 @@ public final class Dispatch implements AutoCloseable
     {
         runner = new AgentRunner(
             new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
-            (ex) -> ex.printStackTrace(System.err),
+            monitor.errorHandler(),
             null,
             agent);
         AgentRunner.startOnThread(runner);
@@ -102,7 +109,7 @@ public final class Dispatch implements AutoCloseable
         {
             agent.onClose();
         }
-        CloseHelper.closeAll(store, counters);
+        CloseHelper.closeAll(store, adminCounters, monitor, counters);
         if (ownsAeron)
         {
             CloseHelper.close(aeron);

@@ -1,11 +1,21 @@
 package io.pushwire.dispatch;
 
 import io.aeron.Aeron;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.pushwire.link.AdminAuth;
+import io.pushwire.link.AdminAuthFilter;
+import io.pushwire.link.AdminConfiguration;
+import io.pushwire.link.AdminCounters;
+import io.pushwire.link.AdminVerifier;
 import io.pushwire.link.CommandAdapter;
+import io.pushwire.link.CommandErrors;
 import io.pushwire.link.LinkConfiguration;
 import io.pushwire.link.ResponseProxy;
 import io.pushwire.link.UpstreamAdapter;
+import io.pushwire.status.LatencyLog;
+import io.pushwire.status.ProcessMonitor;
 import io.pushwire.store.Store;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -41,6 +51,11 @@ public final class DispatchAgent implements Agent
     private final Maintenance maintenance;
     private final CommandHandler commandHandler;
     private final EpochClock clock;
+    private final ProcessMonitor monitor;
+    private final Subscription remoteCommandSubscription;
+    private final Publication remoteResponsePublication;
+    private final CommandHandler remoteCommandHandler;
+    private final FragmentAssembler remoteCommands;
 
     /**
      * @param ctx      concluded context.
@@ -48,10 +63,13 @@ public final class DispatchAgent implements Agent
      * @param store    the opened store, already replayed into {@code state}.
      * @param state    the recovered state.
      * @param counters where to count.
+     * @param monitor  the process's presence, error and latency logs (heartbeat and intervals in the duty cycle).
+     * @param admin    counts signed and refused commands on the remote administration channel.
      */
     public DispatchAgent(final DispatchContext ctx, final Aeron aeron, final Store store, final DispatchState state,
-        final DispatchCounters counters)
+        final DispatchCounters counters, final ProcessMonitor monitor, final AdminCounters admin)
     {
+        this.monitor = monitor;
         this.ctx = ctx;
         this.state = state;
         this.store = store;
@@ -64,8 +82,33 @@ public final class DispatchAgent implements Agent
         sessions = new DeviceSessions(ctx, state, store, outbox, deliverer, counters);
         maintenance = new Maintenance(ctx, state, store, sessions, counters);
         upstream = new UpstreamAdapter(upstreamSubscription, sessions);
-        commandHandler = new CommandHandler(ctx, state, store, deliverer, sessions, responses, counters);
+        final LatencyLog pushLatency = monitor.latencyLog("push", clock.time());
+        commandHandler = new CommandHandler(ctx, state, store, deliverer, sessions, responses, counters, pushLatency);
         commands = new CommandAdapter(commandSubscription, commandHandler);
+
+        final String remoteChannel = AdminConfiguration.REMOTE_CHANNEL.get().trim();
+        if (remoteChannel.isEmpty())
+        {
+            remoteCommandSubscription = null;
+            remoteResponsePublication = null;
+            remoteCommandHandler = null;
+            remoteCommands = null;
+        }
+        else
+        {
+            remoteCommandSubscription = aeron.addSubscription(remoteChannel, LinkConfiguration.COMMAND_STREAM_ID);
+            remoteResponsePublication = aeron.addExclusivePublication(
+                AdminConfiguration.REMOTE_RESPONSE_CHANNEL.get().trim(), LinkConfiguration.RESPONSE_STREAM_ID);
+            final ResponseProxy remoteResponses = new ResponseProxy(remoteResponsePublication);
+            remoteCommandHandler = new CommandHandler(ctx, state, store, deliverer, sessions, remoteResponses, counters, pushLatency);
+            final CommandAdapter remoteAdapter = new CommandAdapter(remoteCommandSubscription, remoteCommandHandler);
+            remoteCommands = new FragmentAssembler(new AdminAuthFilter(remoteAdapter,
+                AdminConfiguration.KEYS.get().isBlank() ? null : AdminVerifier.fromConfiguration(), true, admin,
+                (clientId, correlationId, result) ->
+                    remoteResponses.error(clientId, correlationId, CommandErrors.NOT_AUTHORIZED,
+                        CommandErrors.name(CommandErrors.NOT_AUTHORIZED) + ": " + AdminAuth.describe(result)),
+                clock));
+        }
     }
 
     public int doWork()
@@ -74,8 +117,17 @@ public final class DispatchAgent implements Agent
         int work = upstream.poll(UPSTREAM_FRAGMENT_LIMIT);
         store.beginBatch();
         work += commands.poll(COMMAND_FRAGMENT_LIMIT);
+        if (null != remoteCommands)
+        {
+            work += remoteCommandSubscription.poll(remoteCommands, COMMAND_FRAGMENT_LIMIT);
+        }
         store.endBatch();
         work += commandHandler.flushGroupCommit();
+        if (null != remoteCommandHandler)
+        {
+            work += remoteCommandHandler.flushGroupCommit();
+        }
+        work += monitor.doWork(nowMs);
         if (outbox.pendingControl() > 0)
         {
             work += outbox.retryControl();
@@ -90,7 +142,7 @@ public final class DispatchAgent implements Agent
 
     public void onClose()
     {
-        CloseHelper.closeAll(outbox, upstreamSubscription, commandSubscription);
+        CloseHelper.closeAll(outbox, upstreamSubscription, commandSubscription, remoteCommandSubscription, remoteResponsePublication);
     }
 
     public String roleName()

@@ -3,17 +3,24 @@ package io.pushwire.gateway;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
+import io.pushwire.link.AdminConfiguration;
+import io.pushwire.link.AdminCounters;
+import io.pushwire.link.AdminVerifier;
 import io.pushwire.link.BoxMediaDriver;
+import io.pushwire.link.ControlEndpoint;
 import io.pushwire.link.DispatchProxy;
 import io.pushwire.link.LinkConfiguration;
 import io.pushwire.protocol.CloseReason;
 import io.pushwire.protocol.Probe;
+import io.pushwire.status.ProcessMonitor;
+import io.pushwire.status.ProcessStatus;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -44,6 +51,9 @@ public final class Gateway implements AutoCloseable
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<AgentInvoker> invokers = new ArrayList<>();
     private final LoadProbeAgent probe;
+    private final ProcessMonitor monitor;
+    private final AdminCounters adminCounters;
+    private final ControlEndpoint control;
     private final long instanceId;
     private final int port;
     private volatile boolean closed;
@@ -60,6 +70,10 @@ public final class Gateway implements AutoCloseable
         }
         this.instanceId = id;
         this.counters = new GatewayCounters(aeron, ctx.gatewayId());
+        this.monitor = ProcessMonitor.fromConfiguration(
+            aeron, ProcessStatus.ROLE_GATEWAY, ctx.gatewayId(), SystemEpochClock.INSTANCE, System.err);
+        this.adminCounters = new AdminCounters(aeron, monitor.name(), ctx.gatewayId());
+        this.control = control(aeron, ctx, adminCounters, monitor, counters, this::drain);
         int boundPort = ctx.port();
         try
         {
@@ -85,11 +99,33 @@ public final class Gateway implements AutoCloseable
         catch (final RuntimeException ex)
         {
             reactors.forEach(ReactorAgent::onClose);
-            CloseHelper.quietClose(counters);
+            CloseHelper.quietCloseAll(control, adminCounters, monitor, counters);
             if (ownsAeron)
             {
                 CloseHelper.quietClose(aeron);
             }
+            throw ex;
+        }
+    }
+
+    private static ControlEndpoint control(
+        final Aeron aeron,
+        final GatewayContext ctx,
+        final AdminCounters adminCounters,
+        final ProcessMonitor monitor,
+        final GatewayCounters counters,
+        final java.util.function.IntConsumer drain)
+    {
+        try
+        {
+            return new ControlEndpoint(aeron, ctx.gatewayId(), ctx.subscriptionChannel(), ctx.publicationChannel(),
+                AdminConfiguration.REMOTE_CHANNEL.get(), AdminConfiguration.REMOTE_RESPONSE_CHANNEL.get(),
+                AdminConfiguration.KEYS.get().isBlank() ? null : AdminVerifier.fromConfiguration(), adminCounters, drain,
+                SystemEpochClock.INSTANCE);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(adminCounters, monitor, counters);
             throw ex;
         }
     }
@@ -111,8 +147,9 @@ public final class Gateway implements AutoCloseable
 
     private void start()
     {
-        final ErrorHandler errorHandler = (ex) -> ex.printStackTrace(System.err);
+        final ErrorHandler errorHandler = monitor.errorHandler();
         final List<Agent> agents = new ArrayList<>(reactors);
+        agents.add(new GatewayControlAgent(control, monitor, SystemEpochClock.INSTANCE));
         if (null != probe)
         {
             agents.add(probe);
@@ -257,7 +294,7 @@ public final class Gateway implements AutoCloseable
         {
             CloseHelper.quietClose(invoker);
         }
-        CloseHelper.quietClose(counters);
+        CloseHelper.quietCloseAll(control, adminCounters, monitor, counters);
         if (ownsAeron)
         {
             CloseHelper.quietClose(aeron);

@@ -5,6 +5,13 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,8 +54,46 @@ public final class BoxMediaDriver
      */
     public static MediaDriver launch()
     {
+        secureParentDirectory(LinkConfiguration.AERON_DIR.get());
         return MediaDriver.launch(context(
             LinkConfiguration.AERON_DIR.get(), (int)LinkConfiguration.TERM_LENGTH.getSizeBytes(), true));
+    }
+
+    /**
+     * Creates the parent of the Aeron directory, when it does not exist yet, readable, writable and
+     * searchable by its owner only (0700): then only that user (and root) can open the driver's CnC file,
+     * so only they can read the box's counters or command it over local IPC. An existing parent is left as
+     * it is (it may be a shared directory such as /dev/shm); its permissions are returned for the log.
+     *
+     * @param aeronDir the Aeron directory.
+     * @return the parent's permissions afterwards, e.g. {@code rwx------}, or "" where POSIX permissions
+     * are not supported.
+     */
+    public static String secureParentDirectory(final String aeronDir)
+    {
+        final Path parent = Path.of(aeronDir).toAbsolutePath().getParent();
+        if (null == parent)
+        {
+            return "";
+        }
+        try
+        {
+            if (!Files.exists(parent))
+            {
+                final Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");
+                Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(ownerOnly));
+                Files.setPosixFilePermissions(parent, ownerOnly);
+            }
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(parent));
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            return "";
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create " + parent + " for the Aeron directory", ex);
+        }
     }
 
     /**

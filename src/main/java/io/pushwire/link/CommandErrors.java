@@ -20,6 +20,7 @@ public final class CommandErrors
     public static final int TOO_MANY_TARGETS = 13;
     public static final int STORE_FAILED = 14;
     public static final int IDEMPOTENCY_CONFLICT = 15;
+    public static final int NOT_AUTHORIZED = 16;
 
     private CommandErrors()
     {
@@ -48,6 +49,7 @@ public final class CommandErrors
             case TOO_MANY_TARGETS -> "TOO_MANY_TARGETS";
             case STORE_FAILED -> "STORE_FAILED";
             case IDEMPOTENCY_CONFLICT -> "IDEMPOTENCY_CONFLICT";
+            case NOT_AUTHORIZED -> "NOT_AUTHORIZED";
             default -> "ERROR_" + code;
         };
     }

@@ -3,6 +3,8 @@ package io.pushwire.sender;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.pushwire.link.AdminAuth;
+import io.pushwire.link.AdminSigner;
 import io.pushwire.link.BoxMediaDriver;
 import io.pushwire.link.CommandEncoder;
 import io.pushwire.link.CommandErrors;
@@ -49,16 +51,20 @@ public final class PushClient implements AutoCloseable
     private final long clientId = new SecureRandom().nextLong();
     private final AtomicLong correlationIds = new AtomicLong();
     private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
-    private final UnsafeBuffer encodeBuffer = new UnsafeBuffer(new byte[CommandEncoder.maxPushLength(CommandMessages.MAX_TARGETS, 1 << 20)]);
+    private final UnsafeBuffer encodeBuffer = new UnsafeBuffer(
+        new byte[CommandEncoder.maxPushLength(CommandMessages.MAX_TARGETS, 1 << 20) + AdminAuth.TRAILER_LENGTH]);
+    private final AdminSigner signer;
     private final Thread poller;
     private volatile boolean running = true;
 
-    private PushClient(final Aeron aeron, final boolean ownsAeron, final String channel)
+    private PushClient(
+        final Aeron aeron, final boolean ownsAeron, final String commandChannel, final String responseChannel, final AdminSigner signer)
     {
         this.aeron = aeron;
         this.ownsAeron = ownsAeron;
-        commands = aeron.addPublication(channel, LinkConfiguration.COMMAND_STREAM_ID);
-        responses = aeron.addSubscription(channel, LinkConfiguration.RESPONSE_STREAM_ID);
+        this.signer = signer;
+        commands = aeron.addPublication(commandChannel, LinkConfiguration.COMMAND_STREAM_ID);
+        responses = aeron.addSubscription(responseChannel, LinkConfiguration.RESPONSE_STREAM_ID);
         final ResponseAdapter adapter = new ResponseAdapter(responses, clientId, new Completer());
         poller = new Thread(() -> poll(adapter), "push-client-" + Long.toHexString(clientId));
         poller.setDaemon(true);
@@ -73,7 +79,7 @@ public final class PushClient implements AutoCloseable
      */
     public static PushClient connect(final String aeronDir)
     {
-        return new PushClient(BoxMediaDriver.connect(aeronDir, "push-client"), true, "aeron:ipc");
+        return new PushClient(BoxMediaDriver.connect(aeronDir, "push-client"), true, "aeron:ipc", "aeron:ipc", null);
     }
 
     /**
@@ -81,7 +87,22 @@ public final class PushClient implements AutoCloseable
      */
     public static PushClient connect(final Aeron aeron, final String channel)
     {
-        return new PushClient(aeron, false, channel);
+        return new PushClient(aeron, false, channel, channel, null);
+    }
+
+    /**
+     * Uses an Aeron client the caller owns, with separate command and response channels and optionally
+     * signed commands: how an operator's console reaches a box over its remote administration channel
+     * ({@code pushwire.admin.remote.channel}), where dispatch refuses unsigned commands.
+     *
+     * @param commandChannel  where commands are published.
+     * @param responseChannel where dispatch's answers are subscribed.
+     * @param signer          signs every command, or null to send them unsigned.
+     */
+    public static PushClient connect(final Aeron aeron, final String commandChannel, final String responseChannel,
+        final AdminSigner signer)
+    {
+        return new PushClient(aeron, false, commandChannel, responseChannel, signer);
     }
 
     public long clientId()
@@ -261,8 +282,9 @@ public final class PushClient implements AutoCloseable
         return future;
     }
 
-    private void offer(final long correlationId, final int length, final Duration timeout)
+    private void offer(final long correlationId, final int unsignedLength, final Duration timeout)
     {
+        final int length = null == signer ? unsignedLength : signer.sign(encodeBuffer, 0, unsignedLength);
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
         long result;
         while ((result = commands.offer(encodeBuffer, 0, length)) < 0)
