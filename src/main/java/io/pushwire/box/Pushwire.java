@@ -22,7 +22,7 @@ public final class Pushwire
      */
     static List<Command> commands()
     {
-        return List.of(new DriverCommand(), new DispatchCommand(), new TokenCommand());
+        return List.of(new DriverCommand(), new DispatchCommand(), new GatewayCommand(), new TokenCommand());
     }
 
     public static void main(final String[] args)
