@@ -72,7 +72,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
     TestDevice connect(final String deviceId, final long openedAtMs, final Map<Long, Long> cursors)
     {
         final long connectionId = ConnectionId.pack(gatewayId, reactor, nextSlot++, 1);
-        final TestDevice device = new TestDevice(this, deviceId, connectionId, cursors);
+        final TestDevice device = new TestDevice((frame, length) -> sendFrame(connectionId, frame, length), deviceId, connectionId, cursors);
         devices.put(connectionId, device);
         final long[] streams = new long[cursors.size()];
         final long[] seqs = new long[cursors.size()];
