@@ -37,6 +37,7 @@ final class Deliverer
     private final int[] recentBindTopics = new int[RECENT_BINDS];
     private final long[] recentBindAtMs = new long[RECENT_BINDS];
     private long recentBindCount;
+    private final IntArrayList retryScratch = new IntArrayList(256, -1);
 
     Deliverer(final DispatchContext ctx, final DispatchState state, final Store store, final Outbox outbox,
         final DispatchCounters counters)
@@ -163,37 +164,48 @@ final class Deliverer
     int retry(final int limit)
     {
         int work = 0;
+        retryScratch.clear();
         final IntHashSet.IntIterator devices = outbox.retryDevices().iterator();
-        while (devices.hasNext() && work < limit)
+        while (devices.hasNext() && retryScratch.size() < limit)
         {
-            final int device = devices.nextValue();
+            retryScratch.addInt(devices.nextValue());
+        }
+        // Sends happen after the iteration: a failed send marks the device again, which must not modify the
+        // set while it is being iterated.
+        for (int i = 0, size = retryScratch.size(); i < size; i++)
+        {
+            final int device = retryScratch.getInt(i);
             final long connectionId = state.routeConnectionId[device];
-            if (DispatchState.NO_CONNECTION == connectionId ||
-                outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
+            if (DispatchState.NO_CONNECTION == connectionId)
             {
-                devices.remove();
-                counters.backPressureRetries.incrementOrdered();
-                if (DispatchState.NO_CONNECTION != connectionId)
-                {
-                    notifyOutstanding[device] = true;
-                    notifyTopics(device, connectionId, CursorLookup.NONE);
-                }
-                work++;
+                outbox.retryDevices().remove(device);
+                continue;
             }
-            else
+            if (!outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
             {
                 break;
             }
+            outbox.retryDevices().remove(device);
+            counters.backPressureRetries.incrementOrdered();
+            ensureCapacity(device);
+            notifyOutstanding[device] = true;
+            notifyTopics(device, connectionId, CursorLookup.NONE);
+            work++;
         }
+        retryScratch.clear();
         final IntHashSet.IntIterator topics = outbox.retryTopics().iterator();
-        while (topics.hasNext() && work < limit)
+        while (topics.hasNext() && retryScratch.size() < limit)
         {
-            final int topic = topics.nextValue();
+            retryScratch.addInt(topics.nextValue());
+        }
+        for (int i = 0, size = retryScratch.size(); i < size; i++)
+        {
+            final int topic = retryScratch.getInt(i);
             if (!outbox.topicNotify(topic, state.topicStream(topic).head()))
             {
                 break;
             }
-            topics.remove();
+            outbox.retryTopics().remove(topic);
             counters.backPressureRetries.incrementOrdered();
             work++;
         }

@@ -73,8 +73,14 @@ public final class DispatchAgent implements Agent
         final long nowMs = clock.time();
         int work = upstream.poll(UPSTREAM_FRAGMENT_LIMIT);
         store.beginBatch();
-        work += commands.poll(COMMAND_FRAGMENT_LIMIT);
-        store.endBatch();
+        try
+        {
+            work += commands.poll(COMMAND_FRAGMENT_LIMIT);
+        }
+        finally
+        {
+            store.endBatch();
+        }
         work += commandHandler.flushGroupCommit();
         if (outbox.pendingControl() > 0)
         {
