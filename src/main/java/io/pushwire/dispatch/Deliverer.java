@@ -381,7 +381,6 @@ final class Deliverer
         if (outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, head))
         {
             notifyOutstanding[device] = true;
-            state.notifiedHead[device] = head;
             counters.notified.incrementOrdered();
         }
         else

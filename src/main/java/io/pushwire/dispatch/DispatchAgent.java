@@ -123,7 +123,7 @@ public final class DispatchAgent implements Agent
     }
 
     /**
-     * @return true when publications to the given gateway reactor and the fan-out stream are connected.
+     * @return true when at least one gateway reactor publishes upstream to this dispatch.
      */
     public boolean isUpstreamConnected()
     {
