@@ -117,6 +117,11 @@ public final class DispatchAgent implements Agent
         return store;
     }
 
+    Maintenance maintenance()
+    {
+        return maintenance;
+    }
+
     public DispatchContext context()
     {
         return ctx;

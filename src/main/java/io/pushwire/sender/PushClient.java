@@ -263,22 +263,33 @@ public final class PushClient implements AutoCloseable
 
     private void offer(final long correlationId, final int length, final Duration timeout)
     {
+        if (length > commands.maxMessageLength())
+        {
+            fail(correlationId, new PushException(PushException.NOT_SENT, "command of " + length +
+                " bytes is over the link's maximum message length of " + commands.maxMessageLength() +
+                " (fewer targets per push, or a smaller payload)"));
+            return;
+        }
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
         long result;
         while ((result = commands.offer(encodeBuffer, 0, length)) < 0)
         {
             if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || System.nanoTime() - deadlineNs > 0)
             {
-                final CompletableFuture<Object> future = pending.remove(correlationId);
-                final PushException failure = new PushException(PushException.NOT_SENT,
-                    "command not sent (" + Publication.errorString(result) + "): is dispatch running?");
-                if (null != future)
-                {
-                    future.completeExceptionally(failure);
-                }
+                fail(correlationId, new PushException(PushException.NOT_SENT,
+                    "command not sent (" + Publication.errorString(result) + "): is dispatch running?"));
                 return;
             }
             Thread.onSpinWait();
+        }
+    }
+
+    private void fail(final long correlationId, final PushException failure)
+    {
+        final CompletableFuture<Object> future = pending.remove(correlationId);
+        if (null != future)
+        {
+            future.completeExceptionally(failure);
         }
     }
 
