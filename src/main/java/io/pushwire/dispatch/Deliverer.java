@@ -313,8 +313,8 @@ final class Deliverer
     }
 
     /**
-     * Sends a backlog inline when it is small: at most the window, every entry live and within the inline
-     * limit. A device that reconnects without a cursor for its stream so gets again what it never acked.
+     * Sends a backlog inline when it is small: at most the window, every entry live, unexpired and within
+     * the inline limit (else NOTIFY, and the PULL says GAP for what expired). A device that reconnects without a cursor for its stream so gets again what it never acked.
      *
      * @return false when the backlog is not small (the caller notifies instead) or a send failed.
      */
@@ -326,11 +326,13 @@ final class Deliverer
         {
             return false;
         }
+        final long nowMs = ctx.epochClock().time();
         int bytes = 0;
         for (long seq = from; seq <= head; seq++)
         {
             bytes += log.payloadLength(seq);
-            if (log.state(seq) != StreamLog.LIVE || log.payloadLength(seq) > ctx.inlineLimit() || bytes > ctx.windowBytes())
+            if (log.state(seq) != StreamLog.LIVE || log.expiryMs(seq) <= nowMs || log.payloadLength(seq) > ctx.inlineLimit() ||
+                bytes > ctx.windowBytes())
             {
                 return false;
             }
