@@ -230,7 +230,8 @@ final class Deliverer
 
     /**
      * Serves PULL(stream, from, to) to one connection: at most {@link DispatchContext#pullBatch()} MSG and
-     * GAP frames, in seq order.
+     * GAP frames, in seq order; a GAP covers its whole run however long. A device that asked for less than
+     * it got frames for pulls the rest; news beyond {@code to} is announced with a NOTIFY.
      */
     void onPull(final int device, final long connectionId, final long streamId, final long fromSeq, final long toSeq,
         final long nowMs)
@@ -253,15 +254,18 @@ final class Deliverer
             ensureCapacity(device);
             notifyOutstanding[device] = false;
         }
-        final long end = Math.min(Math.min(toSeq, log.head()), fromSeq + ctx.pullBatch() - 1);
+        final long limit = Math.min(toSeq, log.head());
         long seq = fromSeq;
-        while (seq <= end)
+        int frames = 0;
+        while (seq <= limit && frames < ctx.pullBatch())
         {
+            frames++;
             final int reason = gapReason(log, seq, nowMs, !unicast);
             if (0 != reason)
             {
+                // one GAP frame for the whole run, however long: a device back after days gets one frame
                 long runEnd = seq;
-                while (runEnd < end && gapReason(log, runEnd + 1, nowMs, !unicast) == reason)
+                while (runEnd < limit && gapReason(log, runEnd + 1, nowMs, !unicast) == reason)
                 {
                     runEnd++;
                 }
@@ -299,7 +303,7 @@ final class Deliverer
             }
             seq++;
         }
-        if (log.head() > Math.max(toSeq, end))
+        if (log.head() > toSeq)
         {
             if (unicast)
             {
