@@ -74,6 +74,21 @@ final class CommandHandler implements CommandListener
 
     public void onPush(final long clientId, final long correlationId, final PushCommandDecoder push)
     {
+        try
+        {
+            push(clientId, correlationId, push);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A store failure (disk full, I/O error) after validation: the sender gets a clear error instead of a
+            // timeout. Records already appended for some targets of this push stay (they are consistent).
+            reject(clientId, correlationId, CommandErrors.STORE_FAILED, "store append failed: " + ex);
+            throw ex;
+        }
+    }
+
+    private void push(final long clientId, final long correlationId, final PushCommandDecoder push)
+    {
         final long startNs = null == pushLatency ? 0 : System.nanoTime();
         final String problem = validate(push);
         if (null != problem)

@@ -37,6 +37,7 @@ final class Deliverer
     private final int[] recentBindTopics = new int[RECENT_BINDS];
     private final long[] recentBindAtMs = new long[RECENT_BINDS];
     private long recentBindCount;
+    private final IntArrayList retryScratch = new IntArrayList(256, -1);
 
     Deliverer(final DispatchContext ctx, final DispatchState state, final Store store, final Outbox outbox,
         final DispatchCounters counters)
@@ -163,37 +164,48 @@ final class Deliverer
     int retry(final int limit)
     {
         int work = 0;
+        retryScratch.clear();
         final IntHashSet.IntIterator devices = outbox.retryDevices().iterator();
-        while (devices.hasNext() && work < limit)
+        while (devices.hasNext() && retryScratch.size() < limit)
         {
-            final int device = devices.nextValue();
+            retryScratch.addInt(devices.nextValue());
+        }
+        // Sends happen after the iteration: a failed send marks the device again, which must not modify the
+        // set while it is being iterated.
+        for (int i = 0, size = retryScratch.size(); i < size; i++)
+        {
+            final int device = retryScratch.getInt(i);
             final long connectionId = state.routeConnectionId[device];
-            if (DispatchState.NO_CONNECTION == connectionId ||
-                outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
+            if (DispatchState.NO_CONNECTION == connectionId)
             {
-                devices.remove();
-                counters.backPressureRetries.incrementOrdered();
-                if (DispatchState.NO_CONNECTION != connectionId)
-                {
-                    notifyOutstanding[device] = true;
-                    notifyTopics(device, connectionId, CursorLookup.NONE);
-                }
-                work++;
+                outbox.retryDevices().remove(device);
+                continue;
             }
-            else
+            if (!outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
             {
                 break;
             }
+            outbox.retryDevices().remove(device);
+            counters.backPressureRetries.incrementOrdered();
+            ensureCapacity(device);
+            notifyOutstanding[device] = true;
+            notifyTopics(device, connectionId, CursorLookup.NONE);
+            work++;
         }
+        retryScratch.clear();
         final IntHashSet.IntIterator topics = outbox.retryTopics().iterator();
-        while (topics.hasNext() && work < limit)
+        while (topics.hasNext() && retryScratch.size() < limit)
         {
-            final int topic = topics.nextValue();
+            retryScratch.addInt(topics.nextValue());
+        }
+        for (int i = 0, size = retryScratch.size(); i < size; i++)
+        {
+            final int topic = retryScratch.getInt(i);
             if (!outbox.topicNotify(topic, state.topicStream(topic).head()))
             {
                 break;
             }
-            topics.remove();
+            outbox.retryTopics().remove(topic);
             counters.backPressureRetries.incrementOrdered();
             work++;
         }
@@ -218,7 +230,8 @@ final class Deliverer
 
     /**
      * Serves PULL(stream, from, to) to one connection: at most {@link DispatchContext#pullBatch()} MSG and
-     * GAP frames, in seq order.
+     * GAP frames, in seq order; a GAP covers its whole run however long. A device that asked for less than
+     * it got frames for pulls the rest; news beyond {@code to} is announced with a NOTIFY.
      */
     void onPull(final int device, final long connectionId, final long streamId, final long fromSeq, final long toSeq,
         final long nowMs)
@@ -241,15 +254,18 @@ final class Deliverer
             ensureCapacity(device);
             notifyOutstanding[device] = false;
         }
-        final long end = Math.min(Math.min(toSeq, log.head()), fromSeq + ctx.pullBatch() - 1);
+        final long limit = Math.min(toSeq, log.head());
         long seq = fromSeq;
-        while (seq <= end)
+        int frames = 0;
+        while (seq <= limit && frames < ctx.pullBatch())
         {
+            frames++;
             final int reason = gapReason(log, seq, nowMs, !unicast);
             if (0 != reason)
             {
+                // one GAP frame for the whole run, however long: a device back after days gets one frame
                 long runEnd = seq;
-                while (runEnd < end && gapReason(log, runEnd + 1, nowMs, !unicast) == reason)
+                while (runEnd < limit && gapReason(log, runEnd + 1, nowMs, !unicast) == reason)
                 {
                     runEnd++;
                 }
@@ -287,7 +303,7 @@ final class Deliverer
             }
             seq++;
         }
-        if (log.head() > Math.max(toSeq, end))
+        if (log.head() > toSeq)
         {
             if (unicast)
             {
@@ -301,8 +317,8 @@ final class Deliverer
     }
 
     /**
-     * Sends a backlog inline when it is small: at most the window, every entry live and within the inline
-     * limit. A device that reconnects without a cursor for its stream so gets again what it never acked.
+     * Sends a backlog inline when it is small: at most the window, every entry live, unexpired and within
+     * the inline limit (else NOTIFY, and the PULL says GAP for what expired). A device that reconnects without a cursor for its stream so gets again what it never acked.
      *
      * @return false when the backlog is not small (the caller notifies instead) or a send failed.
      */
@@ -314,11 +330,13 @@ final class Deliverer
         {
             return false;
         }
+        final long nowMs = ctx.epochClock().time();
         int bytes = 0;
         for (long seq = from; seq <= head; seq++)
         {
             bytes += log.payloadLength(seq);
-            if (log.state(seq) != StreamLog.LIVE || log.payloadLength(seq) > ctx.inlineLimit() || bytes > ctx.windowBytes())
+            if (log.state(seq) != StreamLog.LIVE || log.expiryMs(seq) <= nowMs || log.payloadLength(seq) > ctx.inlineLimit() ||
+                bytes > ctx.windowBytes())
             {
                 return false;
             }
@@ -369,7 +387,6 @@ final class Deliverer
         if (outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, head))
         {
             notifyOutstanding[device] = true;
-            state.notifiedHead[device] = head;
             counters.notified.incrementOrdered();
         }
         else

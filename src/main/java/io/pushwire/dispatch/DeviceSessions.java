@@ -48,8 +48,6 @@ final class DeviceSessions implements UpstreamListener
     private final long[] gatewayInstance = new long[ConnectionId.MAX_GATEWAYS];
     private final long[] gatewaySeenMs = new long[ConnectionId.MAX_GATEWAYS];
     private final LongArrayList scratchConnections = new LongArrayList();
-    private long malformed;
-    private long framesForUnknownConnections;
 
     DeviceSessions(final DispatchContext ctx, final DispatchState state, final Store store, final Outbox outbox,
         final Deliverer deliverer, final DispatchCounters counters)
@@ -63,25 +61,12 @@ final class DeviceSessions implements UpstreamListener
         this.clock = ctx.epochClock();
     }
 
-    long malformed()
-    {
-        return malformed;
-    }
-
-    /**
-     * @return device frames from connections that are no longer (or never were) a route: replaced or closed.
-     */
-    long framesForUnknownConnections()
-    {
-        return framesForUnknownConnections;
-    }
-
     public void onSessionOpened(final long connectionId, final long openedAtMs, final int heartbeatSec,
         final DirectBuffer buffer, final int offset, final int length)
     {
         if (hello.wrap(buffer, offset, length) != 0)
         {
-            malformed++;
+            counters.malformedFrames.incrementOrdered();
             outbox.close(connectionId, CloseReason.PROTOCOL_ERROR);
             return;
         }
@@ -154,7 +139,7 @@ final class DeviceSessions implements UpstreamListener
         final long found = state.connectionToDevice.get(connectionId);
         if (found < 0)
         {
-            framesForUnknownConnections++;
+            counters.framesFromUnknownConnections.incrementOrdered();
             return;
         }
         final int device = (int)found;
@@ -165,7 +150,7 @@ final class DeviceSessions implements UpstreamListener
             {
                 if (pull.wrap(buffer, offset, length) != 0)
                 {
-                    malformed++;
+                    counters.malformedFrames.incrementOrdered();
                     outbox.error(connectionId, ErrorCode.MALFORMED, "bad PULL");
                     return;
                 }
@@ -176,7 +161,7 @@ final class DeviceSessions implements UpstreamListener
             {
                 if (up.wrap(buffer, offset, length) != 0)
                 {
-                    malformed++;
+                    counters.malformedFrames.incrementOrdered();
                     outbox.error(connectionId, ErrorCode.MALFORMED, "bad UP");
                     return;
                 }
@@ -185,7 +170,7 @@ final class DeviceSessions implements UpstreamListener
                 counters.upMessages.incrementOrdered();
                 outbox.upAck(connectionId, up.requestId(), 0);
             }
-            default -> malformed++;
+            default -> counters.malformedFrames.incrementOrdered();
         }
     }
 
@@ -275,7 +260,7 @@ final class DeviceSessions implements UpstreamListener
     {
         if (ack.wrap(buffer, offset, length) != 0)
         {
-            malformed++;
+            counters.malformedFrames.incrementOrdered();
             outbox.error(connectionId, ErrorCode.MALFORMED, "bad ACK");
             return;
         }
@@ -335,7 +320,7 @@ final class DeviceSessions implements UpstreamListener
         final int result = sub.wrap(buffer, offset, length);
         if (result != 0)
         {
-            malformed++;
+            counters.malformedFrames.incrementOrdered();
             outbox.subAck(connectionId, sub.requestId(), -result, 0, 0);
             return;
         }

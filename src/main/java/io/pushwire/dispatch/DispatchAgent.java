@@ -116,12 +116,18 @@ public final class DispatchAgent implements Agent
         final long nowMs = clock.time();
         int work = upstream.poll(UPSTREAM_FRAGMENT_LIMIT);
         store.beginBatch();
-        work += commands.poll(COMMAND_FRAGMENT_LIMIT);
-        if (null != remoteCommands)
+        try
         {
-            work += remoteCommandSubscription.poll(remoteCommands, COMMAND_FRAGMENT_LIMIT);
+            work += commands.poll(COMMAND_FRAGMENT_LIMIT);
+            if (null != remoteCommands)
+            {
+                work += remoteCommandSubscription.poll(remoteCommands, COMMAND_FRAGMENT_LIMIT);
+            }
         }
-        store.endBatch();
+        finally
+        {
+            store.endBatch();
+        }
         work += commandHandler.flushGroupCommit();
         if (null != remoteCommandHandler)
         {
@@ -163,13 +169,18 @@ public final class DispatchAgent implements Agent
         return store;
     }
 
+    Maintenance maintenance()
+    {
+        return maintenance;
+    }
+
     public DispatchContext context()
     {
         return ctx;
     }
 
     /**
-     * @return true when publications to the given gateway reactor and the fan-out stream are connected.
+     * @return true when at least one gateway reactor publishes upstream to this dispatch.
      */
     public boolean isUpstreamConnected()
     {

@@ -31,6 +31,8 @@ public final class DispatchCounters implements AutoCloseable
     public final AtomicCounter collapsed;
     public final AtomicCounter gatewayRoutesDropped;
     public final AtomicCounter headsHealed;
+    public final AtomicCounter malformedFrames;
+    public final AtomicCounter framesFromUnknownConnections;
     public final AtomicCounter storeAppends;
     public final AtomicCounter storeBytes;
     public final AtomicCounter replayRecords;
@@ -57,6 +59,8 @@ public final class DispatchCounters implements AutoCloseable
         collapsed = aeron.addCounter(DISPATCH_BASE + 14, "dispatch: messages collapsed");
         gatewayRoutesDropped = aeron.addCounter(DISPATCH_BASE + 15, "dispatch: routes dropped by gateway restart or silence");
         headsHealed = aeron.addCounter(DISPATCH_BASE + 16, "dispatch: stream heads moved past a device cursor (lost seqs)");
+        malformedFrames = aeron.addCounter(DISPATCH_BASE + 17, "dispatch: malformed device frames or HELLO bodies");
+        framesFromUnknownConnections = aeron.addCounter(DISPATCH_BASE + 18, "dispatch: device frames from connections that are not a route");
         storeAppends = aeron.addCounter(STORE_BASE, "store: appends");
         storeBytes = aeron.addCounter(STORE_BASE + 1, "store: bytes appended");
         replayRecords = aeron.addCounter(STORE_BASE + 2, "store: records replayed at start");
@@ -69,6 +73,6 @@ public final class DispatchCounters implements AutoCloseable
     {
         CloseHelper.closeAll(onlineDevices, routesReplaced, staleClosesIgnored, pushesAccepted, pushesRejected, deliveredInline,
             notified, pulled, acks, expired, topicFanouts, backPressureRetries, gapsSent, upMessages, collapsed,
-            gatewayRoutesDropped, headsHealed, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
+            gatewayRoutesDropped, headsHealed, malformedFrames, framesFromUnknownConnections, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
     }
 }

@@ -46,14 +46,12 @@ public final class DispatchState implements StoreListener
     long[] routeOpenedAtMs = new long[1024];
     int[] routeHeartbeatSec = new int[1024];
     long[] sentSeq = new long[1024];
-    long[] notifiedHead = new long[1024];
     IntArrayList[] subscriptions = new IntArrayList[1024];
     StreamLog[] topicStreams = new StreamLog[64];
     int[] topicSubscribers = new int[64];
     int topicCount = 2;
     int onlineDevices;
     long lastMessageId;
-    long lastAppliedCollapses;
     long upMessages;
 
     /**
@@ -174,7 +172,6 @@ public final class DispatchState implements StoreListener
             routeOpenedAtMs = Arrays.copyOf(routeOpenedAtMs, capacity);
             routeHeartbeatSec = Arrays.copyOf(routeHeartbeatSec, capacity);
             sentSeq = Arrays.copyOf(sentSeq, capacity);
-            notifiedHead = Arrays.copyOf(notifiedHead, capacity);
             subscriptions = Arrays.copyOf(subscriptions, capacity);
         }
         if (null == deviceStreams[device])
@@ -227,7 +224,6 @@ public final class DispatchState implements StoreListener
             {
                 log.state(collapsedSeq, StreamLog.COLLAPSED);
                 expireInReceipt(topic, log.messageId(collapsedSeq));
-                lastAppliedCollapses++;
             }
         }
         final long trimmedMessageId = log.append(seq, storeIndex, messageId, expiryMs, collapseHash, payloadLength);

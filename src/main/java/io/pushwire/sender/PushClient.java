@@ -15,6 +15,7 @@ import io.pushwire.link.ResponseAdapter;
 import io.pushwire.link.ResponseListener;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.security.SecureRandom;
@@ -285,22 +286,33 @@ public final class PushClient implements AutoCloseable
     private void offer(final long correlationId, final int unsignedLength, final Duration timeout)
     {
         final int length = null == signer ? unsignedLength : signer.sign(encodeBuffer, 0, unsignedLength);
+        if (length > commands.maxMessageLength())
+        {
+            fail(correlationId, new PushException(PushException.NOT_SENT, "command of " + length +
+                " bytes is over the link's maximum message length of " + commands.maxMessageLength() +
+                " (fewer targets per push, or a smaller payload)"));
+            return;
+        }
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
         long result;
         while ((result = commands.offer(encodeBuffer, 0, length)) < 0)
         {
             if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || System.nanoTime() - deadlineNs > 0)
             {
-                final CompletableFuture<Object> future = pending.remove(correlationId);
-                final PushException failure = new PushException(PushException.NOT_SENT,
-                    "command not sent (" + Publication.errorString(result) + "): is dispatch running?");
-                if (null != future)
-                {
-                    future.completeExceptionally(failure);
-                }
+                fail(correlationId, new PushException(PushException.NOT_SENT,
+                    "command not sent (" + Publication.errorString(result) + "): is dispatch running?"));
                 return;
             }
             Thread.onSpinWait();
+        }
+    }
+
+    private void fail(final long correlationId, final PushException failure)
+    {
+        final CompletableFuture<Object> future = pending.remove(correlationId);
+        if (null != future)
+        {
+            future.completeExceptionally(failure);
         }
     }
 
@@ -331,12 +343,13 @@ public final class PushClient implements AutoCloseable
 
     private void poll(final ResponseAdapter adapter)
     {
+        // Spins and yields while responses flow, backs off to 200 us parks when idle, so an idle client costs
+        // little CPU on a shared box and a busy one answers in microseconds.
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy(
+            100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200));
         while (running)
         {
-            if (adapter.poll(64) == 0)
-            {
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(20));
-            }
+            idle.idle(adapter.poll(64));
         }
     }
 

@@ -104,6 +104,21 @@ class MessageOptionsTest
     }
 
     @Test
+    void shouldRefuseACommandLongerThanTheLinkCarriesBeforeSendingIt()
+    {
+        harness = new DispatchHarness(storeDir, (ctx) -> {});
+        final List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++)
+        {
+            many.add("a-rather-long-device-id-" + i);
+        }
+        final PushException ex = harness.pushFails(PushRequest.toDevices(many).payload("p"));
+        assertEquals(PushException.NOT_SENT, ex.code());
+        assertTrue(ex.getMessage().contains("maximum message length"), ex.getMessage());
+        assertEquals(0, harness.state().devices().size());
+    }
+
+    @Test
     void shouldPushToAnAliasAndToADeviceListAndHonourIdempotencyKeys()
     {
         harness = new DispatchHarness(storeDir, (ctx) -> {});

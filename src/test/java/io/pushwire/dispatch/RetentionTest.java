@@ -36,6 +36,54 @@ class RetentionTest
     }
 
     @Test
+    void shouldWriteTheSnapshotInSlicesWhileLiveRecordsInterleave()
+    {
+        final SetTimeProvider storeClock = new SetTimeProvider(TimeUnit.MILLISECONDS.toNanos(1_800_000_000_000L));
+        harness = new DispatchHarness(storeDir, (ctx) -> ctx
+            .maxTtlMs(HOUR_MS).defaultTtlMs(HOUR_MS)
+            .storeContext(new StoreContext().dir(storeDir).syncPolicy(SyncPolicy.NONE).rollCycle(RollCycles.FAST_HOURLY)
+                .retentionMs(2 * HOUR_MS).timeProvider(storeClock).maxRecordLength(64 * 1024)));
+        final TestGateway gateway = harness.gateway(0, 0);
+        final TestDevice reader = gateway.connect("reader", harness.clock.time(), Map.of());
+        reader.sub(1, "news");
+        harness.await("subscribed", () -> reader.subAcks.size() == 1);
+        for (int batch = 0; batch < 6; batch++)
+        {
+            final List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 500; i++)
+            {
+                ids.add("bulk-" + batch + "-" + i);
+            }
+            harness.push(PushRequest.toDevices(ids).payload("hello " + batch));
+        }
+        harness.settle();
+
+        storeClock.advanceMillis(HOUR_MS);
+        harness.clock.advance(HOUR_MS);
+        harness.agent().doWork();
+        final SnapshotWriter snapshots = harness.agent().maintenance().snapshots();
+        assertTrue(snapshots.inProgress(), "3,000 devices take several slices");
+        reader.unsub(2, "news");
+        harness.bindAlias("late-alias", "late-device");
+        harness.await("snapshot complete", () -> !snapshots.inProgress());
+
+        for (int hour = 0; hour < 3; hour++)
+        {
+            storeClock.advanceMillis(HOUR_MS);
+            harness.clock.advance(HOUR_MS);
+            harness.settle();
+        }
+        assertTrue(harness.agent().store().deletedFiles() >= 1, "the first cycle's file is gone");
+
+        harness.restartDispatch();
+        final DispatchState state = harness.state();
+        assertTrue(!state.isSubscribed(state.devices().lookup("reader"), 2), "the live UNSUBSCRIBED after its slice wins");
+        assertEquals(List.of(state.devices().lookup("late-device")), List.of(state.aliasDevices("late-alias").getInt(0)));
+        assertEquals(1, state.deviceStream(state.devices().lookup("bulk-5-499")).head());
+        assertEquals(1, state.deviceStream(state.devices().lookup("bulk-0-0")).head());
+    }
+
+    @Test
     void shouldDeleteOldStoreFilesAfterASnapshotAndStillRecoverEveryDurableFact()
     {
         final SetTimeProvider storeClock = new SetTimeProvider(TimeUnit.MILLISECONDS.toNanos(1_800_000_000_000L));

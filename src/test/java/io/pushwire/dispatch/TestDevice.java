@@ -1,5 +1,6 @@
 package io.pushwire.dispatch;
 
+import io.pushwire.protocol.ByeDecoder;
 import io.pushwire.protocol.FrameEncoder;
 import io.pushwire.protocol.FrameHeader;
 import io.pushwire.protocol.FrameType;
@@ -24,7 +25,15 @@ import java.util.Map;
  */
 final class TestDevice
 {
-    final TestGateway gateway;
+    /**
+     * Where the device's frames go: a test gateway peer's upstream, or a real socket.
+     */
+    interface Link
+    {
+        void send(DirectBuffer frame, int length);
+    }
+
+    final Link link;
     final String deviceId;
     final long connectionId;
     final Map<Long, Long> cursors = new HashMap<>();
@@ -38,6 +47,8 @@ final class TestDevice
     boolean autoAck = true;
     boolean autoPull = true;
     boolean dropAcks;
+    boolean batchAcks;
+    private final java.util.Set<Long> acksDue = new java.util.LinkedHashSet<>();
     int duplicates;
     int outOfOrder;
     int closedReason;
@@ -47,11 +58,12 @@ final class TestDevice
     private final GapDecoder gap = new GapDecoder();
     private final SubAckDecoder subAck = new SubAckDecoder();
     private final UpAckDecoder upAck = new UpAckDecoder();
+    private final ByeDecoder bye = new ByeDecoder();
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
 
-    TestDevice(final TestGateway gateway, final String deviceId, final long connectionId, final Map<Long, Long> cursors)
+    TestDevice(final Link link, final String deviceId, final long connectionId, final Map<Long, Long> cursors)
     {
-        this.gateway = gateway;
+        this.link = link;
         this.deviceId = deviceId;
         this.connectionId = connectionId;
         this.cursors.putAll(cursors);
@@ -69,14 +81,17 @@ final class TestDevice
 
     void onFrame(final DirectBuffer buffer, final int offset, final int length)
     {
-        final int type = FrameHeader.type(buffer, offset);
-        final int bodyOffset = offset + FrameHeader.headerLength(buffer, offset);
-        final int bodyLength = FrameHeader.bodyLength(buffer, offset);
+        onFrame(FrameHeader.type(buffer, offset), FrameHeader.flags(buffer, offset), buffer,
+            offset + FrameHeader.headerLength(buffer, offset), FrameHeader.bodyLength(buffer, offset));
+    }
+
+    void onFrame(final int type, final int flags, final DirectBuffer buffer, final int bodyOffset, final int bodyLength)
+    {
         switch (type)
         {
             case FrameType.MSG ->
             {
-                msg.wrap(buffer, bodyOffset, bodyLength, FrameHeader.flags(buffer, offset));
+                msg.wrap(buffer, bodyOffset, bodyLength, flags);
                 final long stream = msg.streamId();
                 final long seq = msg.seq();
                 final String payload = buffer.getStringWithoutLengthUtf8(msg.payloadOffset(), msg.payloadLength());
@@ -131,6 +146,12 @@ final class TestDevice
                 upAck.wrap(buffer, bodyOffset, bodyLength);
                 upAcks.add(upAck.requestId());
             }
+            case FrameType.BYE ->
+            {
+                bye.wrap(buffer, bodyOffset, bodyLength);
+                frames.add("BYE " + bye.reason());
+                closedReason = bye.reason();
+            }
             default -> frames.add(FrameType.name(type));
         }
     }
@@ -166,8 +187,28 @@ final class TestDevice
     {
         if (autoAck && !dropAcks)
         {
-            send(FrameEncoder.ack(out, 0, stream, seq));
+            if (batchAcks)
+            {
+                acksDue.add(stream);
+            }
+            else
+            {
+                send(FrameEncoder.ack(out, 0, stream, seq));
+            }
         }
+    }
+
+    /**
+     * With {@link #batchAcks}: one cumulative ACK per stream for everything processed since the last flush,
+     * as the client SDK does once per batch of frames read.
+     */
+    void flushAcks()
+    {
+        for (final long stream : acksDue)
+        {
+            send(FrameEncoder.ack(out, 0, stream, cursor(stream)));
+        }
+        acksDue.clear();
     }
 
     void sendAck(final long stream, final long seq)
@@ -198,6 +239,6 @@ final class TestDevice
 
     private void send(final int frameLength)
     {
-        gateway.sendFrame(connectionId, out, frameLength);
+        link.send(out, frameLength);
     }
 }

@@ -36,7 +36,8 @@ final class TestGateway implements DownstreamListener, AutoCloseable
     long instanceId = 1;
     boolean topicsFirst;
     private final DispatchProxy proxy;
-    private final DownstreamAdapter downstream;
+    private final Aeron aeron;
+    private DownstreamAdapter downstream;
     private final DownstreamAdapter topics;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[4096]);
     private int nextSlot = 1;
@@ -44,14 +45,32 @@ final class TestGateway implements DownstreamListener, AutoCloseable
 
     TestGateway(final Aeron aeron, final int gatewayId, final int reactor)
     {
+        this(aeron, gatewayId, reactor, true);
+    }
+
+    /**
+     * @param subscribeDownstream false to leave the reactor's downstream stream without a subscriber (dispatch's
+     *                            offers to it fail as not connected) until {@link #subscribeDownstream()}.
+     */
+    TestGateway(final Aeron aeron, final int gatewayId, final int reactor, final boolean subscribeDownstream)
+    {
+        this.aeron = aeron;
         this.gatewayId = gatewayId;
         this.reactor = reactor;
         final ExclusivePublication publication =
             aeron.addExclusivePublication(EmbeddedDriver.ipcChannel(), LinkConfiguration.UPSTREAM_STREAM_ID);
         proxy = new DispatchProxy(publication, 8192);
+        if (subscribeDownstream)
+        {
+            subscribeDownstream();
+        }
+        topics = new DownstreamAdapter(aeron.addSubscription(EmbeddedDriver.ipcChannel(), LinkConfiguration.TOPIC_STREAM_ID), this);
+    }
+
+    void subscribeDownstream()
+    {
         downstream = new DownstreamAdapter(aeron.addSubscription(
             EmbeddedDriver.ipcChannel(), LinkConfiguration.downstreamStreamId(gatewayId, reactor)), this);
-        topics = new DownstreamAdapter(aeron.addSubscription(EmbeddedDriver.ipcChannel(), LinkConfiguration.TOPIC_STREAM_ID), this);
     }
 
     boolean isConnected()
@@ -61,7 +80,8 @@ final class TestGateway implements DownstreamListener, AutoCloseable
 
     int poll()
     {
-        final int work = topicsFirst ? topics.poll(100) + downstream.poll(100) : downstream.poll(100) + topics.poll(100);
+        final int down = null == downstream ? 0 : downstream.poll(100);
+        final int work = topicsFirst ? topics.poll(100) + down : down + topics.poll(100);
         for (final TestDevice device : devices.values().toArray(new TestDevice[0]))
         {
             device.maybePull();
@@ -72,7 +92,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
     TestDevice connect(final String deviceId, final long openedAtMs, final Map<Long, Long> cursors)
     {
         final long connectionId = ConnectionId.pack(gatewayId, reactor, nextSlot++, 1);
-        final TestDevice device = new TestDevice(this, deviceId, connectionId, cursors);
+        final TestDevice device = new TestDevice((frame, length) -> sendFrame(connectionId, frame, length), deviceId, connectionId, cursors);
         devices.put(connectionId, device);
         final long[] streams = new long[cursors.size()];
         final long[] seqs = new long[cursors.size()];
@@ -193,6 +213,6 @@ final class TestGateway implements DownstreamListener, AutoCloseable
 
     public void close()
     {
-        CloseHelper.closeAll(proxy.publication(), downstream.subscription(), topics.subscription());
+        CloseHelper.closeAll(proxy.publication(), null == downstream ? null : downstream.subscription(), topics.subscription());
     }
 }

@@ -149,6 +149,27 @@ class UnicastDeliveryTest
     }
 
     @Test
+    void shouldKeepEveryMessageWhenTheGatewayCannotBeReachedAndNotifyOnceItCan()
+    {
+        harness = new DispatchHarness(storeDir, (ctx) -> {});
+        final TestGateway gateway = new TestGateway(harness.aeron, 9, 0, false);
+        harness.gateways.add(gateway);
+        harness.await("upstream connected", gateway::isConnected);
+        final TestDevice device = gateway.connect("phone-8", harness.clock.time(), Map.of());
+        harness.await("online", () -> harness.state().onlineDevices() == 1);
+        final long id = harness.push(PushRequest.toDevice("phone-8").payload("waits in the store"));
+        harness.settle();
+        assertTrue(harness.agent().backPressured() > 0, "the offer to the unreachable reactor failed");
+        assertTrue(device.frames.isEmpty());
+
+        gateway.subscribeDownstream();
+        harness.await("notified once reachable, then pulled", () -> device.processed().contains("0:1:waits in the store"));
+        assertTrue(device.frames.get(0).startsWith("NOTIFY 0 1"), device.frames.toString());
+        assertTrue(harness.dispatch.counters().backPressureRetries.get() >= 1);
+        harness.await("acked", () -> harness.receipt(id).delivered() == 1);
+    }
+
+    @Test
     void shouldReplaceAnOlderSessionAndIgnoreItsStaleClose()
     {
         harness = new DispatchHarness(storeDir, (ctx) -> {});
