@@ -5,6 +5,7 @@ import io.aeron.CommonContext;
 import io.pushwire.config.Setting;
 import io.pushwire.config.Settings;
 import io.pushwire.link.LinkConfiguration;
+import io.pushwire.store.StoreConfiguration;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
 import java.io.File;
@@ -94,7 +95,7 @@ final class BoxCommand implements Command
 
         final ChildProcess driver = new ChildProcess("driver", List.of("driver"), props(shared, "-Xmx64m"), logDir);
         final ChildProcess dispatch = new ChildProcess("dispatch", List.of("dispatch"), props(shared,
-            "-Xmx" + DISPATCH_HEAP.get(), "-Dpushwire.dispatch.store.dir=" + dataDir.resolve("store")), logDir);
+            "-Xmx" + DISPATCH_HEAP.get(), "-D" + StoreConfiguration.DIR.propertyName() + "=" + dataDir.resolve("store")), logDir);
         final List<ChildProcess> gateways = new ArrayList<>();
         final int k = gatewayCount();
         for (int i = 0; i < k; i++)

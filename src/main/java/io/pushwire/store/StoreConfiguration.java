@@ -11,10 +11,6 @@ public final class StoreConfiguration
 {
     public static final Setting DIR = Setting.of(
         "pushwire.store.directory", "data/store", "directory of the store's Chronicle Queue files");
-    /**
-     * Also read for the store directory when {@link #DIR} is not set (the box supervisor's name for it).
-     */
-    public static final String DIR_ALIAS_PROP_NAME = "pushwire.dispatch.store.dir";
     public static final Setting SYNC = Setting.of(
         "pushwire.store.sync", "none",
         "none (page cache: survives kill -9, not power loss) | periodic (msync every sync.interval) | every (msync before accepted)");

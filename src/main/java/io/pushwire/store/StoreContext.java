@@ -38,10 +38,7 @@ public final class StoreContext
         }
         if (null == dir)
         {
-            // pushwire.dispatch.store.dir is accepted as an alias: the box supervisor passes that name.
-            final String alias = System.getProperty(StoreConfiguration.DIR_ALIAS_PROP_NAME);
-            final boolean explicit = null != System.getProperty(StoreConfiguration.DIR.propertyName());
-            dir = new File(!explicit && null != alias ? alias : StoreConfiguration.DIR.get());
+            dir = new File(StoreConfiguration.DIR.get());
         }
         if (null == syncPolicy)
         {
