@@ -1,6 +1,9 @@
 package io.pushwire.link;
 
 import io.aeron.Aeron;
+import io.aeron.exceptions.ClientTimeoutException;
+import io.aeron.exceptions.ConductorServiceTimeoutException;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -21,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BoxMediaDriver
 {
+    /**
+     * Exit code of a process that lost its media driver (see {@link #onClientError}).
+     */
+    public static final int EXIT_LOST_DRIVER = 70;
+
     private BoxMediaDriver()
     {
     }
@@ -33,6 +41,7 @@ public final class BoxMediaDriver
      */
     public static MediaDriver.Context context(final String aeronDir, final int termLength, final boolean deleteOnStart)
     {
+        final long livenessNs = LinkConfiguration.CLIENT_LIVENESS_TIMEOUT.getDurationNs(TimeUnit.SECONDS);
         return new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
             .dirDeleteOnStart(deleteOnStart)
@@ -42,8 +51,8 @@ public final class BoxMediaDriver
             .ipcTermBufferLength(termLength)
             .publicationTermBufferLength(termLength)
             .ipcPublicationTermWindowLength(termLength / 2)
-            .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(5))
-            .publicationUnblockTimeoutNs(TimeUnit.SECONDS.toNanos(15))
+            .clientLivenessTimeoutNs(livenessNs)
+            .publicationUnblockTimeoutNs(2 * livenessNs)
             .warnIfDirectoryExists(false);
     }
 
@@ -108,6 +117,27 @@ public final class BoxMediaDriver
         return Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(aeronDir)
             .clientName(clientName)
-            .driverTimeoutMs(TimeUnit.SECONDS.toMillis(10)));
+            .driverTimeoutMs(TimeUnit.SECONDS.toMillis(10))
+            .errorHandler((error) -> onClientError(clientName, error)));
+    }
+
+    /**
+     * A client error is printed; a fatal one ends the process at once. When the driver and a client lose
+     * each other (the client's conductor was starved past the liveness timeout, or the driver went away)
+     * Aeron closes the client and unmaps its buffers, and an agent still writing a counter or offering to
+     * a publication would then fault on unmapped memory. Exiting with {@link #EXIT_LOST_DRIVER} instead
+     * lets the supervisor restart the process cleanly; what it had accepted is in the store.
+     */
+    static void onClientError(final String clientName, final Throwable error)
+    {
+        System.err.println(clientName + ": Aeron client error: " + error);
+        if (error instanceof ConductorServiceTimeoutException ||
+            error instanceof DriverTimeoutException ||
+            error instanceof ClientTimeoutException)
+        {
+            System.err.println(clientName + ": lost the media driver; exiting (" + EXIT_LOST_DRIVER + ") to be restarted");
+            System.err.flush();
+            Runtime.getRuntime().halt(EXIT_LOST_DRIVER);
+        }
     }
 }

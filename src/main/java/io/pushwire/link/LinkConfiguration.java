@@ -37,6 +37,10 @@ public final class LinkConfiguration
     public static final Setting TERM_LENGTH = Setting.of(
         "pushwire.link.term.length", "1m", "term buffer length of each link publication (power of two, 64k to 1g)");
 
+    public static final Setting CLIENT_LIVENESS_TIMEOUT = Setting.of(
+        "pushwire.link.client-liveness-timeout", "10s", "how long the driver keeps a silent client; a client " +
+            "starved longer (GC pause, overloaded box) exits to be restarted (raise it on an oversubscribed box)");
+
     private LinkConfiguration()
     {
     }
@@ -46,7 +50,7 @@ public final class LinkConfiguration
      */
     public static List<Setting> settings()
     {
-        return List.of(AERON_DIR, CHANNEL, TERM_LENGTH);
+        return List.of(AERON_DIR, CHANNEL, TERM_LENGTH, CLIENT_LIVENESS_TIMEOUT);
     }
 
     /**

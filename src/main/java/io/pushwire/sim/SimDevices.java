@@ -130,6 +130,14 @@ final class SimDevices implements AutoCloseable
         return count;
     }
 
+    /**
+     * @return true while devices wait to connect (the worker then polls more often to pace connects).
+     */
+    boolean connecting()
+    {
+        return !toConnect.isEmpty();
+    }
+
     String deviceId(final int index)
     {
         return devicePrefix + "-" + workerId + "-" + index;

@@ -104,7 +104,7 @@ final class SimWorker
                 devices.connectSome((int)Math.min(allowance, 1024), nowNs);
                 lastConnectNs = nowNs;
             }
-            devices.poll(1, nowNs);
+            devices.poll(devices.connecting() ? 1 : 10, nowNs);
 
             if (!readySent && devices.stats.welcomedNow == devices.count())
             {
