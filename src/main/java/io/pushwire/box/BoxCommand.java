@@ -98,10 +98,11 @@ final class BoxCommand implements Command
             "-Xmx" + DISPATCH_HEAP.get(), "-D" + StoreConfiguration.DIR.propertyName() + "=" + dataDir.resolve("store")), logDir);
         final List<ChildProcess> gateways = new ArrayList<>();
         final int k = gatewayCount();
+        final String reactors = reactorsPerGateway(k);
         for (int i = 0; i < k; i++)
         {
             gateways.add(new ChildProcess("gateway-" + i, List.of("gateway"), props(shared,
-                "-Xmx" + GATEWAY_HEAP.get(), "-Dpushwire.gateway.id=" + i), logDir));
+                "-Xmx" + GATEWAY_HEAP.get(), "-Dpushwire.gateway.id=" + i, reactors), logDir));
         }
 
         final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier(() -> running.set(false));
@@ -186,6 +187,22 @@ final class BoxCommand implements Command
             Thread.sleep(100);
         }
         return false;
+    }
+
+    /**
+     * Gateways share the box's cores: with K processes each gets cores / K reactors (at least one), so an
+     * idle box does not run more polling threads than it has cores to spare. An explicit
+     * {@code pushwire.gateway.reactors} wins.
+     *
+     * @param gateways K.
+     * @return the JVM option to pass each gateway.
+     */
+    static String reactorsPerGateway(final int gateways)
+    {
+        final String explicit = System.getProperty("pushwire.gateway.reactors");
+        final int reactors = null != explicit ?
+            Integer.parseInt(explicit.trim()) : Math.max(1, Runtime.getRuntime().availableProcessors() / gateways);
+        return "-Dpushwire.gateway.reactors=" + reactors;
     }
 
     private static long stopTimeoutMs()

@@ -67,6 +67,9 @@ class PushwireTest
             assertEquals(Runtime.getRuntime().availableProcessors(), BoxCommand.gatewayCount());
             System.setProperty(BoxCommand.GATEWAYS.propertyName(), "3");
             assertEquals(3, BoxCommand.gatewayCount());
+            final int cores = Runtime.getRuntime().availableProcessors();
+            assertEquals("-Dpushwire.gateway.reactors=" + Math.max(1, cores / 53), BoxCommand.reactorsPerGateway(53));
+            assertEquals("-Dpushwire.gateway.reactors=" + Math.max(1, cores), BoxCommand.reactorsPerGateway(1));
         }
         finally
         {
