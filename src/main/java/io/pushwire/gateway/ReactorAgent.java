@@ -191,11 +191,12 @@ final class ReactorAgent implements Agent
 
     public int doWork()
     {
-        nowMs = nanoClock.nanoTime() / 1_000_000;
+        final long nowNs = nanoClock.nanoTime();
+        nowMs = nowNs / 1_000_000;
         nowEpochMs = epochClock.time();
         writer.nowMs((int)nowMs);
         reader.nowMs(nowMs);
-        frames.now(nowMs, nowEpochMs);
+        frames.now(nowNs, nowEpochMs);
 
         int work = pendingUpstream.retry();
         if (reader.blockedCount() > 0)
