@@ -14,7 +14,7 @@ import java.nio.channels.SocketChannel;
  * Per slot, in bytes: channel 4, key 4, attachment 4 + a 16-byte {@link Integer} made once per slot
  * (the key's attachment maps a ready key back to its slot without allocating), generation 4, state 1,
  * timer 4, read chunk 4, write head 4, write tail 4, outbound bytes 4, soft-limit start 4, rate
- * window 4, free stack 4: about 65 bytes, allocated for every slot up front.
+ * bucket 8, free stack 4: about 69 bytes, allocated for every slot up front.
  * <p>
  * A slot's generation starts at 1 and moves on every close, so a {@link ConnectionId} of a closed
  * connection never matches the slot's next tenant. Times are milliseconds of the reactor's clock
@@ -45,7 +45,11 @@ final class ConnectionTable
     final int[] writeTail;
     final int[] outboundBytes;
     final int[] softLimitSinceMs;
-    final int[] rateWindow;
+    /**
+     * Token bucket as one number (GCRA): the nanosecond on the reactor's clock at which the connection's
+     * bucket would be full again. See {@link DeviceFrameAdapter}.
+     */
+    final long[] rateTatNs;
 
     private final int[] freeSlots;
     private final int capacity;
@@ -70,7 +74,7 @@ final class ConnectionTable
         writeTail = new int[capacity];
         outboundBytes = new int[capacity];
         softLimitSinceMs = new int[capacity];
-        rateWindow = new int[capacity];
+        rateTatNs = new long[capacity];
         freeSlots = new int[capacity];
         for (int slot = 0; slot < capacity; slot++)
         {
@@ -122,7 +126,7 @@ final class ConnectionTable
         channels[slot] = channel;
         state[slot] = AWAITING_HELLO;
         outboundBytes[slot] = 0;
-        rateWindow[slot] = 0;
+        rateTatNs[slot] = 0;
         openCount++;
         return slot;
     }

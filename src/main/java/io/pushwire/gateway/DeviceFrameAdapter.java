@@ -20,6 +20,14 @@ import org.agrona.DirectBuffer;
  * When an upstream offer fails (back pressure, or no dispatch) the frame is left unconsumed and
  * {@link #isBlocked()} says so: the reactor keeps the bytes and stops reading that socket until an offer
  * succeeds.
+ * <p>
+ * Rate limit: a token bucket per connection of {@code rate-burst-frames} tokens refilled at
+ * {@code rate-frames-per-sec}, every frame after HELLO (PINGs included) taking one; a frame that finds the bucket
+ * empty closes the connection (RATE_LIMITED). It is kept as one number, the generic cell rate algorithm's
+ * theoretical arrival time: each frame moves it on by {@code 1 s / rate} from {@code max(it, now)}, and a frame
+ * that would move it more than {@code burst / rate} past now is over the limit. A device that ACKs every MSG of
+ * a 64-MSG PULL batch sends 65 frames at once, which a bucket of 400 takes without question, while a sustained
+ * flood is still cut off within {@code burst / rate} seconds.
  */
 final class DeviceFrameAdapter
 {
@@ -35,12 +43,13 @@ final class DeviceFrameAdapter
     private final TokenVerifier verifier;
     private final FrameDecoders decoders = new FrameDecoders();
     private final int maxBodyLength;
-    private final int rateFramesPerSec;
+    private final long rateIntervalNs;
+    private final long rateToleranceNs;
     private final int heartbeatMinSec;
     private final int heartbeatMaxSec;
     private boolean blocked;
     private long framesIn;
-    private long nowMs;
+    private long nowNs;
     private long nowEpochMs;
 
     DeviceFrameAdapter(
@@ -57,14 +66,15 @@ final class DeviceFrameAdapter
         this.counters = counters;
         this.verifier = verifier;
         this.maxBodyLength = ctx.maxBodyLength();
-        this.rateFramesPerSec = ctx.rateFramesPerSec();
+        this.rateIntervalNs = 1_000_000_000L / ctx.rateFramesPerSec();
+        this.rateToleranceNs = rateIntervalNs * ctx.rateBurstFrames();
         this.heartbeatMinSec = ctx.heartbeatMinSec();
         this.heartbeatMaxSec = ctx.heartbeatMaxSec();
     }
 
-    void now(final long nowMs, final long nowEpochMs)
+    void now(final long nowNs, final long nowEpochMs)
     {
-        this.nowMs = nowMs;
+        this.nowNs = nowNs;
         this.nowEpochMs = nowEpochMs;
     }
 
@@ -181,7 +191,7 @@ final class DeviceFrameAdapter
                 final long position = dispatch.deviceFrame(reactor.connectionId(slot), type, buffer, bodyOffset, bodyLength);
                 if (position < 0)
                 {
-                    table.rateWindow[slot]--;
+                    table.rateTatNs[slot] -= rateIntervalNs;
                     counters.upstreamBackPressure.increment();
                     return false;
                 }
@@ -217,21 +227,21 @@ final class DeviceFrameAdapter
             counters.upstreamBackPressure.increment();
             return false;
         }
+        table.rateTatNs[slot] = nowNs;
         reactor.onSessionOpened(slot, version, heartbeatSec);
         return true;
     }
 
     private boolean rateAllows(final int slot)
     {
-        final int second = (int)(nowMs / 1000) & 0xFFFF;
-        int window = table.rateWindow[slot];
-        if ((window >>> 16) != second)
+        final long tat = table.rateTatNs[slot];
+        final long next = (tat - nowNs < 0 ? nowNs : tat) + rateIntervalNs;
+        if (next - nowNs > rateToleranceNs)
         {
-            window = second << 16;
+            return false;
         }
-        final int count = (window & 0xFFFF) + 1;
-        table.rateWindow[slot] = (second << 16) | Math.min(count, 0xFFFF);
-        return count <= rateFramesPerSec;
+        table.rateTatNs[slot] = next;
+        return true;
     }
 
     private void decodeError(final int slot, final int errorCode)

@@ -53,7 +53,11 @@ public final class GatewayConfiguration
     public static final Setting TIMER_TICK = Setting.of(
         "pushwire.gateway.timer-tick", "512ms", "timer wheel tick, a power of two in ms: deadlines fire up to one tick late");
     public static final Setting RATE = Setting.of(
-        "pushwire.gateway.rate-frames-per-sec", "50", "frames a connection may send in one second (fixed window); more: RATE_LIMITED");
+        "pushwire.gateway.rate-frames-per-sec", "200", "frames a connection may send a second, sustained (token bucket); " +
+            "past the bucket: RATE_LIMITED");
+    public static final Setting RATE_BURST = Setting.of(
+        "pushwire.gateway.rate-burst-frames", "400", "frames a connection may send at once on top of an empty history " +
+            "(the bucket's size; a PULL batch of 64 MSGs acked one by one needs 65)");
     public static final Setting OUTBOUND_HARD_LIMIT = Setting.of(
         "pushwire.gateway.outbound-hard-limit", "256k", "unsent bytes queued for one connection above which it closes at once (SLOW_CONSUMER)");
     public static final Setting OUTBOUND_SOFT_LIMIT = Setting.of(
@@ -92,7 +96,7 @@ public final class GatewayConfiguration
     {
         final List<Setting> settings = new ArrayList<>(List.of(
             ID, HOST, PORT, REACTORS, THREADING, MAX_CONNECTIONS, MAX_FRAME_LENGTH, CHUNK_LENGTH, CHUNKS, AUTH_KEYS,
-            AUTH_TIMEOUT, HEARTBEAT_MIN, HEARTBEAT_MAX, HEARTBEAT_FACTOR, HEARTBEAT_GRACE, TIMER_TICK, RATE,
+            AUTH_TIMEOUT, HEARTBEAT_MIN, HEARTBEAT_MAX, HEARTBEAT_FACTOR, HEARTBEAT_GRACE, TIMER_TICK, RATE, RATE_BURST,
             OUTBOUND_HARD_LIMIT, OUTBOUND_SOFT_LIMIT, OUTBOUND_SOFT_TIME, CAPACITY_HIGH, CAPACITY_LOW,
             UPSTREAM_STALL_TIMEOUT, PROBE_PORT, PROBE_THRESHOLD, PROBE_MAX_DELAY, REDIRECT_TO, STOP_RATE, STOP_TIMEOUT,
             VERSION_LABEL));

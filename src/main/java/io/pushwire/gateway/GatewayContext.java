@@ -42,6 +42,7 @@ public final class GatewayContext
     private long heartbeatGraceMs = ms(HEARTBEAT_GRACE.getDurationNs(TimeUnit.SECONDS));
     private long timerTickMs = ms(TIMER_TICK.getDurationNs(TimeUnit.MILLISECONDS));
     private int rateFramesPerSec = RATE.getInt();
+    private int rateBurstFrames = RATE_BURST.getInt();
     private int outboundHardLimit = (int)OUTBOUND_HARD_LIMIT.getSizeBytes();
     private int outboundSoftLimit = (int)OUTBOUND_SOFT_LIMIT.getSizeBytes();
     private long outboundSoftTimeMs = ms(OUTBOUND_SOFT_TIME.getDurationNs(TimeUnit.SECONDS));
@@ -94,7 +95,8 @@ public final class GatewayContext
         check(heartbeatMinSec >= 1 && heartbeatMinSec <= heartbeatMaxSec, "need 1s <= heartbeat-min <= heartbeat-max");
         check(heartbeatFactor >= 1.0, "heartbeat-factor must be at least 1");
         check(Long.bitCount(timerTickMs) == 1, "timer-tick must be a power of two in ms: " + timerTickMs);
-        check(rateFramesPerSec >= 1 && rateFramesPerSec < 65535, "rate-frames-per-sec must be 1..65534");
+        check(rateFramesPerSec >= 1 && rateFramesPerSec <= 1_000_000, "rate-frames-per-sec must be 1..1,000,000");
+        check(rateBurstFrames >= 1 && rateBurstFrames <= 1_000_000, "rate-burst-frames must be 1..1,000,000");
         check(outboundSoftLimit <= outboundHardLimit, "outbound-soft-limit must not exceed outbound-hard-limit");
         check(capacityLowPercent < capacityHighPercent && capacityHighPercent <= 100 && capacityLowPercent >= 0,
             "need 0 <= capacity-low < capacity-high <= 100");
@@ -373,6 +375,17 @@ public final class GatewayContext
     public GatewayContext rateFramesPerSec(final int rateFramesPerSec)
     {
         this.rateFramesPerSec = rateFramesPerSec;
+        return this;
+    }
+
+    public int rateBurstFrames()
+    {
+        return rateBurstFrames;
+    }
+
+    public GatewayContext rateBurstFrames(final int rateBurstFrames)
+    {
+        this.rateBurstFrames = rateBurstFrames;
         return this;
     }
 

@@ -5,7 +5,6 @@ import io.pushwire.buffer.SingleThreadChunkPool;
 import io.pushwire.link.ConnectionId;
 import io.pushwire.link.DispatchProxy;
 import io.pushwire.link.DownstreamAdapter;
-import io.pushwire.link.DownstreamListener;
 import io.pushwire.link.LinkMessages;
 import io.pushwire.protocol.CloseReason;
 import io.pushwire.protocol.ErrorCode;
@@ -13,9 +12,7 @@ import io.pushwire.protocol.FrameEncoder;
 import io.pushwire.protocol.Protocol;
 import io.pushwire.protocol.TokenKeys;
 import io.pushwire.protocol.TokenVerifier;
-import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -23,12 +20,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
@@ -37,15 +31,19 @@ import java.util.function.Consumer;
  * its own connection table, chunk pool, timer wheel, topic index and link streams. An Agrona {@link Agent}:
  * all of it is touched only by the thread that calls {@link #doWork()}.
  * <p>
+ * Roles: {@link ConnectionAcceptor} (listener, accept, capacity), {@link ConnectionReader} (reads, in-place
+ * decode through {@link DeviceFrameAdapter}, upstream back pressure), {@link ConnectionWriter} (writes, queues,
+ * slow consumers), {@link DownstreamHandler} (DELIVER, CLOSE, topics), {@link ConnectionTimers} (deadlines).
+ * This class runs the duty cycle and owns what spans them: session open, PING, closes and drains.
+ * <p>
  * Duty cycle: read the clocks once; retry upstream events the link refused; resume connections that were
  * waiting for the link; {@code selectNow} and handle ready keys (accept, flush queued writes, read into the
  * scratch buffer and decode in place); poll the downstream and topic streams; fire due deadlines; once a
  * second sweep soft limits, check capacity and (reactor 0) send GATEWAY_STATUS; move connections off if a
  * drain is on. Never blocks: the idle strategy sleeps when a cycle found no work.
  */
-final class ReactorAgent implements Agent, DownstreamListener
+final class ReactorAgent implements Agent
 {
-    private static final int ACCEPT_BATCH = 64;
     private static final int FRAGMENT_LIMIT = 64;
     private static final int TIMER_LIMIT = 1024;
     private static final int HOUSEKEEPING_INTERVAL_MS = 1000;
@@ -66,33 +64,21 @@ final class ReactorAgent implements Agent, DownstreamListener
     private final SingleThreadChunkPool pool;
     private final ConnectionWriter writer;
     private final ConnectionTimers timers;
-    private final TopicIndex topics = new TopicIndex();
     private final DeviceFrameAdapter frames;
+    private final ConnectionReader reader;
     private final PendingUpstream pendingUpstream;
     private final Selector selector;
-    private final ByteBuffer readScratch;
-    private final UnsafeBuffer readScratchBuffer;
-    private final ByteBuffer poolByteBuffer;
+    private final ConnectionAcceptor acceptor;
     private final Consumer<SelectionKey> keyHandler = this::onSelectedKey;
-    private final TopicIndex.Visitor topicVisitor = this::writeTopicFrame;
-    private final int highWater;
-    private final int lowWater;
     private final long heartbeatGraceMs;
     private final double heartbeatFactor;
     private final String[] redirectHosts;
     private final int[] redirectPorts;
 
-    private ServerSocketChannel listener;
-    private InetSocketAddress bindAddress;
     private long nowMs;
     private long nowEpochMs;
     private long nextHousekeepingMs;
-    private long bytesIn;
     private int keyWork;
-    private int blockedCount;
-    private int blockedCursor;
-    private long lastUpstreamProgressMs;
-    private int topicFrameLength;
     private int drainReason;
     private double drainAllowance;
     private long lastDrainMs;
@@ -118,8 +104,6 @@ final class ReactorAgent implements Agent, DownstreamListener
         this.counters = counters;
         this.state = state;
         this.dispatch = dispatch;
-        this.downstreamAdapter = new DownstreamAdapter(downstream, this);
-        this.topicAdapter = new DownstreamAdapter(topicStream, this);
         this.nanoClock = ctx.nanoClock();
         this.epochClock = ctx.epochClock();
         this.nowMs = nanoClock.nanoTime() / 1_000_000;
@@ -130,27 +114,33 @@ final class ReactorAgent implements Agent, DownstreamListener
         this.timers = new ConnectionTimers(table, ctx.timerTickMs(), nowMs, this::onDeadline);
         this.frames = new DeviceFrameAdapter(
             this, table, dispatch, counters, new TokenVerifier(TokenKeys.parse(ctx.authKeys())), ctx);
+        this.reader = new ConnectionReader(table, pool, frames, counters, this::close, ctx);
         this.pendingUpstream = new PendingUpstream(dispatch, counters, table.capacity());
-        this.readScratch = BufferUtil.allocateDirectAligned(ctx.chunkLength(), 64);
-        this.readScratchBuffer = new UnsafeBuffer(readScratch);
-        this.poolByteBuffer = pool.byteBuffer().duplicate();
-        this.highWater = Math.max(1, (int)((long)table.capacity() * ctx.capacityHighPercent() / 100));
-        this.lowWater = (int)((long)table.capacity() * ctx.capacityLowPercent() / 100);
+        final DownstreamHandler downstreamHandler =
+            new DownstreamHandler(gatewayId, reactorIndex, table, writer, counters, this::close);
+        this.downstreamAdapter = new DownstreamAdapter(downstream, downstreamHandler);
+        this.topicAdapter = new DownstreamAdapter(topicStream, downstreamHandler);
         this.heartbeatGraceMs = ctx.heartbeatGraceMs();
         this.heartbeatFactor = ctx.heartbeatFactor();
         this.redirectHosts = ctx.redirectHosts();
         this.redirectPorts = ctx.redirectPorts();
-        this.bindAddress = new InetSocketAddress(ctx.host(), port);
         this.nextHousekeepingMs = nowMs + HOUSEKEEPING_INTERVAL_MS;
         try
         {
             this.selector = Selector.open();
-            openListener();
         }
         catch (final IOException ex)
         {
-            CloseHelper.quietClose(listener);
-            throw new UncheckedIOException("reactor " + reactorIndex + " cannot listen on " + bindAddress, ex);
+            throw new UncheckedIOException("reactor " + reactorIndex + " cannot open a selector", ex);
+        }
+        try
+        {
+            this.acceptor = new ConnectionAcceptor(reactorIndex, table, timers, counters, state, selector, ctx, port);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(selector);
+            throw ex;
         }
     }
 
@@ -164,12 +154,12 @@ final class ReactorAgent implements Agent, DownstreamListener
      */
     int listenerPort()
     {
-        return null == listener ? -1 : listener.socket().getLocalPort();
+        return acceptor.listenerPort();
     }
 
     boolean isListening()
     {
-        return null != listener;
+        return acceptor.isListening();
     }
 
     /**
@@ -201,15 +191,17 @@ final class ReactorAgent implements Agent, DownstreamListener
 
     public int doWork()
     {
-        nowMs = nanoClock.nanoTime() / 1_000_000;
+        final long nowNs = nanoClock.nanoTime();
+        nowMs = nowNs / 1_000_000;
         nowEpochMs = epochClock.time();
         writer.nowMs((int)nowMs);
-        frames.now(nowMs, nowEpochMs);
+        reader.nowMs(nowMs);
+        frames.now(nowNs, nowEpochMs);
 
         int work = pendingUpstream.retry();
-        if (blockedCount > 0)
+        if (reader.blockedCount() > 0)
         {
-            work += resumeBlocked();
+            work += reader.resumeBlocked();
         }
         keyWork = 0;
         try
@@ -233,7 +225,8 @@ final class ReactorAgent implements Agent, DownstreamListener
             nextHousekeepingMs = nowMs + HOUSEKEEPING_INTERVAL_MS;
             work += housekeeping();
         }
-        flushCounters();
+        reader.flushCounters();
+        writer.flushCounters();
         return work;
     }
 
@@ -243,7 +236,7 @@ final class ReactorAgent implements Agent, DownstreamListener
         final Object attachment = key.attachment();
         if (null == attachment)
         {
-            accept();
+            acceptor.accept(nowMs);
             return;
         }
         if (!key.isValid())
@@ -258,201 +251,8 @@ final class ReactorAgent implements Agent, DownstreamListener
         }
         if (0 != (ready & SelectionKey.OP_READ) && key.isValid() && !table.isUpstreamBlocked(slot))
         {
-            onReadable(slot);
+            reader.onReadable(slot);
         }
-    }
-
-    private void accept()
-    {
-        for (int i = 0; i < ACCEPT_BATCH && null != listener; i++)
-        {
-            final SocketChannel channel;
-            try
-            {
-                channel = listener.accept();
-            }
-            catch (final IOException ex)
-            {
-                return;
-            }
-            if (null == channel)
-            {
-                return;
-            }
-            final int slot = table.allocate(channel);
-            if (slot < 0)
-            {
-                counters.acceptsRefused.increment();
-                CloseHelper.quietClose(channel);
-                continue;
-            }
-            try
-            {
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
-                table.keys[slot] = channel.register(selector, SelectionKey.OP_READ, table.attachments[slot]);
-            }
-            catch (final IOException ex)
-            {
-                CloseHelper.quietClose(channel);
-                table.free(slot);
-                continue;
-            }
-            counters.accepts.increment();
-            counters.connections.increment();
-            timers.schedule(slot, nowMs + ctx.authTimeoutMs());
-            checkCapacity();
-        }
-    }
-
-    private void onReadable(final int slot)
-    {
-        final SocketChannel channel = table.channels[slot];
-        int chunk = table.readChunk[slot];
-        final int read;
-        try
-        {
-            if (SingleThreadChunkPool.NONE == chunk)
-            {
-                readScratch.clear();
-                read = channel.read(readScratch);
-            }
-            else
-            {
-                pool.compact(chunk);
-                final int base = pool.offset(chunk);
-                poolByteBuffer.limit(base + pool.chunkLength()).position(base + pool.limit(chunk));
-                read = channel.read(poolByteBuffer);
-            }
-        }
-        catch (final IOException ex)
-        {
-            close(slot, CloseReason.CLIENT_CLOSE, 0);
-            return;
-        }
-        if (read < 0)
-        {
-            close(slot, CloseReason.CLIENT_CLOSE, 0);
-            return;
-        }
-        if (0 == read)
-        {
-            return;
-        }
-        bytesIn += read;
-
-        if (SingleThreadChunkPool.NONE == chunk)
-        {
-            final int consumed = frames.onBytes(slot, readScratchBuffer, 0, read);
-            if (DeviceFrameAdapter.CLOSED == consumed)
-            {
-                return;
-            }
-            if (consumed < read)
-            {
-                chunk = pool.acquire();
-                if (SingleThreadChunkPool.NONE == chunk)
-                {
-                    counters.chunkPoolExhausted.increment();
-                    close(slot, CloseReason.OVERLOADED, ErrorCode.OVERLOADED);
-                    return;
-                }
-                pool.buffer().putBytes(pool.offset(chunk), readScratchBuffer, consumed, read - consumed);
-                pool.limit(chunk, read - consumed);
-                table.readChunk[slot] = chunk;
-            }
-        }
-        else
-        {
-            pool.limit(chunk, pool.limit(chunk) + read);
-            if (DeviceFrameAdapter.CLOSED == consumeChunk(slot, chunk))
-            {
-                return;
-            }
-        }
-        if (frames.isBlocked())
-        {
-            block(slot);
-        }
-    }
-
-    private int consumeChunk(final int slot, final int chunk)
-    {
-        final int start = pool.start(chunk);
-        final int consumed = frames.onBytes(slot, pool.buffer(), pool.offset(chunk) + start, pool.limit(chunk) - start);
-        if (DeviceFrameAdapter.CLOSED == consumed)
-        {
-            return DeviceFrameAdapter.CLOSED;
-        }
-        pool.start(chunk, start + consumed);
-        if (0 == pool.remaining(chunk))
-        {
-            pool.release(chunk);
-            table.readChunk[slot] = SingleThreadChunkPool.NONE;
-        }
-        return consumed;
-    }
-
-    private void block(final int slot)
-    {
-        if (!table.isUpstreamBlocked(slot))
-        {
-            table.upstreamBlocked(slot, true);
-            if (0 == blockedCount++)
-            {
-                lastUpstreamProgressMs = nowMs;
-            }
-            final SelectionKey key = table.keys[slot];
-            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-        }
-    }
-
-    private void unblock(final int slot)
-    {
-        table.upstreamBlocked(slot, false);
-        blockedCount--;
-        final SelectionKey key = table.keys[slot];
-        key.interestOps(key.interestOps() | SelectionKey.OP_READ);
-    }
-
-    private int resumeBlocked()
-    {
-        int resumed = 0;
-        final int capacity = table.capacity();
-        for (int i = 0; i < capacity && blockedCount > 0; i++)
-        {
-            final int slot = blockedCursor;
-            blockedCursor = blockedCursor + 1 == capacity ? 0 : blockedCursor + 1;
-            if (!table.isUpstreamBlocked(slot))
-            {
-                continue;
-            }
-            if (DeviceFrameAdapter.CLOSED == consumeChunk(slot, table.readChunk[slot]))
-            {
-                continue;
-            }
-            if (frames.isBlocked())
-            {
-                blockedCursor = slot;
-                break;
-            }
-            unblock(slot);
-            lastUpstreamProgressMs = nowMs;
-            resumed++;
-        }
-        if (blockedCount > 0 && nowMs - lastUpstreamProgressMs > ctx.upstreamStallTimeoutMs())
-        {
-            for (int slot = 0; slot < capacity && blockedCount > 0; slot++)
-            {
-                if (table.isUpstreamBlocked(slot))
-                {
-                    close(slot, CloseReason.OVERLOADED, ErrorCode.OVERLOADED);
-                    resumed++;
-                }
-            }
-            lastUpstreamProgressMs = nowMs;
-        }
-        return resumed;
     }
 
     void onSessionOpened(final int slot, final int version, final int heartbeatSec)
@@ -535,16 +335,8 @@ final class ReactorAgent implements Agent, DownstreamListener
             discardUnsent(table.channels[slot]);
         }
         CloseHelper.quietClose(table.channels[slot]);
-        final int readChunk = table.readChunk[slot];
-        if (SingleThreadChunkPool.NONE != readChunk)
-        {
-            pool.release(readChunk);
-        }
+        reader.release(slot);
         writer.release(slot);
-        if (table.isUpstreamBlocked(slot))
-        {
-            blockedCount--;
-        }
         if (ConnectionTable.OPEN == slotState)
         {
             pendingUpstream.sessionClosed(connectionId(slot), closeReason);
@@ -556,7 +348,7 @@ final class ReactorAgent implements Agent, DownstreamListener
         }
         counters.connections.decrement();
         table.free(slot);
-        checkCapacity();
+        acceptor.checkCapacity();
     }
 
     /**
@@ -575,97 +367,10 @@ final class ReactorAgent implements Agent, DownstreamListener
         }
     }
 
-    public void onDeliver(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final int slot = openSlot(connectionId);
-        if (slot < 0)
-        {
-            counters.downstreamDropped.increment();
-            return;
-        }
-        writer.write(slot, buffer, offset, length);
-    }
-
-    public void onClose(final long connectionId, final int closeReason)
-    {
-        final int slot = liveSlot(connectionId);
-        if (slot >= 0)
-        {
-            close(slot, closeReason, 0);
-        }
-    }
-
-    public void onTopicBind(final long connectionId, final long topicStreamId)
-    {
-        if (openSlot(connectionId) >= 0 && Protocol.BROADCAST_STREAM_ID != topicStreamId)
-        {
-            topics.bind(topicStreamId, connectionId);
-        }
-    }
-
-    public void onTopicUnbind(final long connectionId, final long topicStreamId)
-    {
-        topics.unbind(topicStreamId, connectionId);
-    }
-
-    public void onTopicDeliver(final long topicStreamId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length > writer.scratchBuffer().capacity())
-        {
-            counters.downstreamDropped.increment();
-            return;
-        }
-        writer.scratchBuffer().putBytes(0, buffer, offset, length);
-        topicFrameLength = length;
-        if (Protocol.BROADCAST_STREAM_ID == topicStreamId)
-        {
-            final int capacity = table.capacity();
-            for (int slot = 0; slot < capacity; slot++)
-            {
-                if (ConnectionTable.OPEN == table.stateOf(slot))
-                {
-                    writer.writeScratch(slot, length);
-                }
-            }
-        }
-        else
-        {
-            topics.forEach(topicStreamId, topicVisitor);
-        }
-    }
-
-    private boolean writeTopicFrame(final long connectionId)
-    {
-        final int slot = openSlot(connectionId);
-        if (slot < 0)
-        {
-            return false;
-        }
-        writer.writeScratch(slot, topicFrameLength);
-        return true;
-    }
-
-    private int liveSlot(final long connectionId)
-    {
-        final int slot = ConnectionId.slot(connectionId);
-        if (ConnectionId.gatewayId(connectionId) != gatewayId || ConnectionId.reactor(connectionId) != reactorIndex ||
-            !table.isLive(slot, ConnectionId.generation(connectionId)))
-        {
-            return -1;
-        }
-        return slot;
-    }
-
-    private int openSlot(final long connectionId)
-    {
-        final int slot = liveSlot(connectionId);
-        return slot >= 0 && ConnectionTable.OPEN == table.stateOf(slot) ? slot : -1;
-    }
-
     private int housekeeping()
     {
         int work = writer.sweepSoftLimits(table.capacity());
-        checkCapacity();
+        acceptor.checkCapacity();
         if (0 == reactorIndex)
         {
             int flags = state.isAnyFull() ? LinkMessages.STATUS_FLAG_FULL : 0;
@@ -687,7 +392,7 @@ final class ReactorAgent implements Agent, DownstreamListener
             drainReason = state.drainReason();
             lastDrainMs = nowMs;
             drainAllowance = 1;
-            closeListener();
+            acceptor.closeForGood();
         }
         if (Integer.MAX_VALUE == state.drainRatePerSec())
         {
@@ -730,73 +435,9 @@ final class ReactorAgent implements Agent, DownstreamListener
         pendingUpstream.retry();
     }
 
-    private void checkCapacity()
-    {
-        final int open = table.openCount();
-        if (null != listener && open >= highWater)
-        {
-            closeListener();
-            counters.listenerCloses.increment();
-            state.full(reactorIndex, true);
-        }
-        else if (null == listener && 0 == drainReason && 0 == state.drainReason() && open <= lowWater)
-        {
-            try
-            {
-                openListener();
-                state.full(reactorIndex, false);
-            }
-            catch (final IOException ex)
-            {
-                CloseHelper.quietClose(listener);
-                listener = null;
-            }
-        }
-    }
-
-    private void openListener() throws IOException
-    {
-        final ServerSocketChannel channel = ServerSocketChannel.open();
-        listener = channel;
-        channel.setOption(StandardSocketOptions.SO_REUSEADDR, Boolean.TRUE);
-        channel.setOption(StandardSocketOptions.SO_REUSEPORT, Boolean.TRUE);
-        channel.bind(bindAddress, 4096);
-        if (0 == bindAddress.getPort())
-        {
-            bindAddress = new InetSocketAddress(bindAddress.getAddress(), channel.socket().getLocalPort());
-        }
-        channel.configureBlocking(false);
-        channel.register(selector, SelectionKey.OP_ACCEPT, null);
-    }
-
-    private void closeListener()
-    {
-        if (null != listener)
-        {
-            final SelectionKey key = listener.keyFor(selector);
-            if (null != key)
-            {
-                key.cancel();
-            }
-            CloseHelper.quietClose(listener);
-            listener = null;
-        }
-    }
-
-    private void flushCounters()
-    {
-        if (0 != bytesIn)
-        {
-            counters.bytesIn.getAndAdd(bytesIn);
-            bytesIn = 0;
-        }
-        frames.flushCounters();
-        writer.flushCounters();
-    }
-
     public void onClose()
     {
-        closeListener();
+        acceptor.closeForGood();
         for (int slot = 0; slot < table.capacity(); slot++)
         {
             if (ConnectionTable.FREE != table.stateOf(slot))

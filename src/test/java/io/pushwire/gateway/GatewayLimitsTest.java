@@ -38,7 +38,7 @@ class GatewayLimitsTest
     @Test
     void shouldCloseAConnectionThatSendsFasterThanItsRate()
     {
-        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.rateFramesPerSec(5)))
+        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.rateFramesPerSec(5).rateBurstFrames(5)))
         {
             final TestDevice calm = harness.session("calm", 60);
             final TestDevice flood = harness.session("flood", 60);
@@ -62,6 +62,42 @@ class GatewayLimitsTest
             assertEquals(1, harness.gateway.counters().rateLimitedCloses.get());
             assertEquals(1, harness.gateway.counters().closes(CloseReason.RATE_LIMITED).get());
             assertFalse(calm.isClosed());
+        }
+    }
+
+    @Test
+    void shouldServeADeviceThatAcksEveryMessageOfItsPullBatchesUnderTheDefaultRate()
+    {
+        try (GatewayHarness harness = new GatewayHarness())
+        {
+            final TestDevice reader = harness.session("reader", 600);
+            final TestDevice flood = harness.session("flooder", 600);
+            final String id = ConnectionId.toString(reader.sessionId);
+            int sent = 0;
+            for (int batch = 0; batch < 30; batch++)
+            {
+                reader.send(FrameEncoder.pull(reader.encodeBuffer(), 0, 0, batch * 64L + 1, batch * 64L + 64));
+                for (int seq = 1; seq <= 64; seq++)
+                {
+                    reader.ack(0, batch * 64L + seq);
+                }
+                sent += 65;
+                final int expected = sent;
+                harness.await("batch " + batch + " forwarded",
+                    () -> harness.upstream.stream().filter((m) -> m.startsWith("frame " + id)).count() == expected);
+                harness.advanceMs(batch < 5 ? 0 : 400);
+            }
+            reader.ping(600);
+            harness.await("still served", () -> reader.hasReceived("PONG 600"));
+            assertFalse(reader.isClosed(), "five batches at once, then one every 400 ms, are within the bucket");
+            assertEquals(0, harness.gateway.counters().rateLimitedCloses.get());
+
+            for (int i = 0; i < 401; i++)
+            {
+                flood.ack(0, i + 1);
+            }
+            harness.await("a flood past the burst is still cut off", () -> flood.hasReceived("ERROR RATE_LIMITED") && flood.isClosed());
+            assertEquals(1, harness.gateway.counters().rateLimitedCloses.get());
         }
     }
 
