@@ -68,7 +68,7 @@ public final class BroadcastFanoutBench
                 ports[g] = GatewayProcess.freePort();
                 gateways.add(new GatewayProcess("fanout-gateway-" + g, List.of("-Xmx512m"), "io.pushwire.box.Pushwire", List.of(
                     "gateway", "--id", String.valueOf(g), "--port", String.valueOf(ports[g]), "--reactors", "1",
-                    "--max-connections", String.valueOf(devices), "--dir", driver.aeronDirectoryName(), "--length", "4m")));
+                    "--max-connections", String.valueOf(devices), "--dir", driver.aeronDirectoryName(), "--term-length", "4m")));
             }
             final PushClient client = PushClient.connect(aeron, channel).awaitConnected(Duration.ofSeconds(30));
             Thread.sleep(3_000);

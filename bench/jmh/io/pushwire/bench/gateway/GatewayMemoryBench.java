@@ -41,7 +41,7 @@ public final class GatewayMemoryBench
                 List.of("-Xms512m", "-Xmx512m", "-XX:NativeMemoryTracking=summary"), "io.pushwire.box.Pushwire", List.of(
                     "gateway", "--id", String.valueOf(gatewayId), "--port", String.valueOf(port), "--reactors", "2",
                     "--max-connections", String.valueOf(total), "--capacity-high", "100", "--capacity-low", "99",
-                    "--dir", driver.aeronDirectoryName(), "--length", "1m")))
+                    "--dir", driver.aeronDirectoryName(), "--term-length", "1m")))
             {
                 final long pid = gateway.pid();
                 awaitLog(gateway.log(), "gateway: gateway-", 30_000);

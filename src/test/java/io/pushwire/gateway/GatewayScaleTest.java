@@ -39,7 +39,7 @@ class GatewayScaleTest
             final int port = GatewayProcess.freePort();
             try (GatewayProcess gateway = new GatewayProcess("scale-gateway", List.of("-Xmx256m"), "io.pushwire.box.Pushwire", List.of(
                 "gateway", "--id", "3", "--port", String.valueOf(port), "--reactors", "2", "--max-connections", "12000",
-                "--dir", driver.aeronDirectoryName(), "--length", "1m")))
+                "--dir", driver.aeronDirectoryName(), "--term-length", "1m")))
             {
                 Await.until(() -> "gateway up: " + log(gateway), 30_000, () ->
                 {
