@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A {@link DeviceListener} that records what the device SDK tells the app, for tests: messages as
- * {@code "stream:seq:payload"} (and as {@code "payload@session"}, the session counted from 1), sessions, server selections and state changes. Written on the client's I/O
+ * {@code "stream:seq:payload"} (and as {@code "payload@session"}, the session counted from 1), sessions, server selections, state changes, errors and BYE reasons. Written on the client's I/O
  * thread, read from the test thread.
  */
 final class DeviceRecorder implements DeviceListener
@@ -32,6 +32,7 @@ final class DeviceRecorder implements DeviceListener
     final List<Selection> selections = new CopyOnWriteArrayList<>();
     final List<String> states = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
+    final List<Integer> byes = new CopyOnWriteArrayList<>();
 
     public void onMessage(
         final long streamId,
@@ -60,6 +61,11 @@ final class DeviceRecorder implements DeviceListener
     public void onStateChange(final ConnectionState oldState, final ConnectionState newState)
     {
         states.add(newState.name());
+    }
+
+    public void onBye(final int reason)
+    {
+        byes.add(reason);
     }
 
     public void onError(final int code, final String reason)
