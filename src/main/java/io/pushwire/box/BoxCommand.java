@@ -2,6 +2,7 @@ package io.pushwire.box;
 
 import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.pushwire.config.Setting;
 import io.pushwire.config.Settings;
 import io.pushwire.link.LinkConfiguration;
@@ -180,9 +181,17 @@ final class BoxCommand implements Command
         final File cnc = new File(aeronDir, CncFileDescriptor.CNC_FILE);
         while (System.nanoTime() - deadlineNs < 0)
         {
-            if (cnc.exists() && CommonContext.isDriverActive(aeronDir, 1_000, (s) -> { }))
+            try
             {
-                return true;
+                if (cnc.exists() && CommonContext.isDriverActive(aeronDir, 1_000, (s) -> { }))
+                {
+                    return true;
+                }
+            }
+            catch (final DriverTimeoutException ex)
+            {
+                // The driver has created its CnC file but not yet initialised it (a slow start on a busy box): keep
+                // waiting until our own deadline rather than abort the box.
             }
             Thread.sleep(100);
         }
