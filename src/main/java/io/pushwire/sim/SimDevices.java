@@ -429,8 +429,11 @@ final class SimDevices implements AutoCloseable
             return false;
         }
         cursorUnicast[i] = seq;
-        stats.unicastDelivered++;
-        recordLatency(stats.unicastLatency, nowNs);
+        if (isMeasured())
+        {
+            stats.unicastDelivered++;
+            recordLatency(stats.unicastLatency, nowNs);
+        }
         return true;
     }
 
@@ -444,10 +447,23 @@ final class SimDevices implements AutoCloseable
             return true;
         }
         cursorBroadcast[i] = seq;
-        stats.broadcastDelivered++;
-        final long latencyNs = recordLatency(stats.broadcastLatency, nowNs);
-        stats.broadcastMaxNs = Math.max(stats.broadcastMaxNs, latencyNs);
+        if (isMeasured())
+        {
+            stats.broadcastDelivered++;
+            final long latencyNs = recordLatency(stats.broadcastLatency, nowNs);
+            stats.broadcastMaxNs = Math.max(stats.broadcastMaxNs, latencyNs);
+        }
         return true;
+    }
+
+    /**
+     * @return true if the message in {@link #msg} belongs to the current measurement: its payload carries
+     * the run's nonce after the send time. Messages retained from earlier runs (a reconnecting device
+     * PULLs them) are delivered and ACKed like any other but not counted.
+     */
+    private boolean isMeasured()
+    {
+        return msg.payloadLength() >= 2 * Long.BYTES && read.getLong(msg.payloadOffset() + Long.BYTES) == stats.nonce;
     }
 
     private long recordLatency(final Histogram histogram, final long nowNs)

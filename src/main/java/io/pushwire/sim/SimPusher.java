@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -28,7 +29,8 @@ final class SimPusher implements AutoCloseable
     private final Semaphore window = new Semaphore(MAX_IN_FLIGHT);
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private final int payloadLength = Math.max(Long.BYTES, SimConfiguration.PAYLOAD.getInt());
+    private final int payloadLength = Math.max(2 * Long.BYTES, SimConfiguration.PAYLOAD.getInt());
+    private volatile long nonce;
     private final String prefix = SimConfiguration.DEVICE_PREFIX.get();
 
     private SimPusher(final PushClient client)
@@ -39,6 +41,15 @@ final class SimPusher implements AutoCloseable
     static SimPusher connect()
     {
         return new SimPusher(PushClient.connect(LinkConfiguration.AERON_DIR.get()).awaitConnected(Duration.ofSeconds(10)));
+    }
+
+    /**
+     * @return a new measurement nonce, carried in every payload from now on.
+     */
+    long newNonce()
+    {
+        nonce = ThreadLocalRandom.current().nextLong();
+        return nonce;
     }
 
     long accepted()
@@ -134,7 +145,7 @@ final class SimPusher implements AutoCloseable
     private byte[] payload(final long sendNs)
     {
         final byte[] bytes = new byte[payloadLength];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(0, sendNs);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(0, sendNs).putLong(Long.BYTES, nonce);
         return bytes;
     }
 

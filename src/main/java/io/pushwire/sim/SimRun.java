@@ -159,11 +159,24 @@ final class SimRun
         return merged;
     }
 
-    private void resetMeasurements()
+    /**
+     * Starts a measurement: the workers count only messages carrying its nonce, which the pusher now
+     * puts in every payload.
+     */
+    private void measure(final SimPusher pusher) throws InterruptedException
     {
+        final long nonce = pusher.newNonce();
         for (final SimCommand.Worker worker : workers)
         {
-            worker.send("reset");
+            worker.send("measure " + nonce);
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (final SimCommand.Worker worker : workers)
+        {
+            if (null == worker.await("measuring", deadlineNs))
+            {
+                throw new IllegalStateException("worker " + worker.id + " did not start the measurement in 10 s");
+            }
         }
     }
 
@@ -171,10 +184,11 @@ final class SimRun
     {
         try (SimPusher pusher = SimPusher.connect())
         {
+            measure(pusher);
             say("warming up: %,d pushes", Math.min(connections, 20_000));
             pusher.unicast(connections, perWorker, 0, Math.min(connections, 20_000), TimeUnit.SECONDS.toNanos(30));
             awaitDelivered(pusher.accepted(), true, deadlineNs);
-            resetMeasurements();
+            measure(pusher);
             pusher.resetCounts();
 
             final int rate = SimConfiguration.RATE.getInt();
@@ -198,10 +212,11 @@ final class SimRun
     {
         try (SimPusher pusher = SimPusher.connect())
         {
+            measure(pusher);
             say("warm-up broadcast");
             pusher.broadcast();
             awaitDelivered(connections, false, deadlineNs);
-            resetMeasurements();
+            measure(pusher);
             say("measured broadcast to %,d devices", connections);
             final long messageId = pusher.broadcast();
             final long delivered = awaitDelivered(connections, false, deadlineNs);

@@ -17,6 +17,10 @@ final class SimStats
 {
     static final long MAX_NS = TimeUnit.MINUTES.toNanos(1);
 
+    /**
+     * The measurement under way: only messages whose payload carries it are counted.
+     */
+    long nonce;
     long connectAttempts;
     long connectFailures;
     long welcomed;
@@ -47,8 +51,9 @@ final class SimStats
     /**
      * Starts a measured phase: clears the delivery counts and latencies (connections stay counted).
      */
-    void resetMeasurements()
+    void resetMeasurements(final long nonce)
     {
+        this.nonce = nonce;
         unicastDelivered = 0;
         broadcastDelivered = 0;
         broadcastMaxNs = 0;

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * One simulator worker process: holds its share of the devices and talks to the parent over its
  * standard streams, one line at a time.
  * <pre>
- *   parent to worker:  report | reset | drop | stop
- *   worker to parent:  ready &lt;welcomed&gt; | progress &lt;welcomedNow&gt; | stats &lt;json&gt; | bye
+ *   parent to worker:  measure &lt;nonce&gt; | report | drop | stop
+ *   worker to parent:  ready &lt;welcomed&gt; | progress &lt;welcomedNow&gt; | measuring | stats &lt;json&gt; | bye
  * </pre>
  * {@code ready} is printed once every device has been welcomed (again after a {@code drop}); the worker
  * stops on {@code stop}, when its parent goes away (standard input closes), or at its deadline.
@@ -123,7 +123,11 @@ final class SimWorker
                 switch (command)
                 {
                     case "report" -> out.println("stats " + devices.stats.toJsonLine());
-                    case "reset" -> devices.stats.resetMeasurements();
+                    case String c when c.startsWith("measure ") ->
+                    {
+                        devices.stats.resetMeasurements(Long.parseLong(c.substring("measure ".length()).trim()));
+                        out.println("measuring");
+                    }
                     case "drop" ->
                     {
                         devices.dropAll();
