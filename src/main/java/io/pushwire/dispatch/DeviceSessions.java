@@ -26,7 +26,14 @@ import org.agrona.concurrent.EpochClock;
  * Routing rules: a newer session (later {@code openedAtMs}; on a tie, the later one to arrive) replaces
  * an older one, whose connection is closed as {@link CloseReason#REPLACED}; an older session arriving
  * after a newer one is itself closed as REPLACED; a SESSION_CLOSED of a connection that is not the
- * device's current route is ignored (counted), so a stale close never removes a newer route.
+ * device's current route is ignored (counted), so a stale close never removes a newer route. A connection id
+ * that a SESSION_OPENED gives to another device ends the route that had it (the gateway restarted).
+ * <p>
+ * Routes are recorded in the store (ROUTE_OPENED / ROUTE_CLOSED) and replayed at start as <b>pending</b>: nothing
+ * is sent to them and their frames are ignored until their gateway's first GATEWAY_STATUS, which confirms those
+ * recorded under its current instance id and drops the rest; a gateway silent for the gateway timeout after
+ * start loses its pending routes. A confirmed route starts like a session without cursors, so what the device
+ * has not acked reaches it without a reconnect.
  * <p>
  * Not thread-safe: the dispatch agent calls it from its duty cycle.
  */
@@ -47,7 +54,9 @@ final class DeviceSessions implements UpstreamListener
     private final Deliverer.CursorLookup helloCursors = this::helloCursor;
     private final long[] gatewayInstance = new long[ConnectionId.MAX_GATEWAYS];
     private final long[] gatewaySeenMs = new long[ConnectionId.MAX_GATEWAYS];
+    private final boolean[] awaitingStatus = new boolean[ConnectionId.MAX_GATEWAYS];
     private final LongArrayList scratchConnections = new LongArrayList();
+    private long recoveredAtMs = -1;
 
     DeviceSessions(final DispatchContext ctx, final DispatchState state, final Store store, final Outbox outbox,
         final Deliverer deliverer, final DispatchCounters counters)
@@ -59,6 +68,7 @@ final class DeviceSessions implements UpstreamListener
         this.deliverer = deliverer;
         this.counters = counters;
         this.clock = ctx.epochClock();
+        onRecovered();
     }
 
     public void onSessionOpened(final long connectionId, final long openedAtMs, final int heartbeatSec,
@@ -77,7 +87,15 @@ final class DeviceSessions implements UpstreamListener
             store.appendDevice(device, buffer, hello.deviceIdOffset(), hello.deviceIdLength());
         }
 
-        final long existing = state.routeConnectionId[device];
+        final long owner = state.connectionToDevice.get(connectionId);
+        if (owner >= 0 && owner != device)
+        {
+            // A gateway reuses a connection id only after it restarted: the route that had it is gone.
+            final boolean pending = state.isPending((int)owner);
+            dropRoute((int)owner, StoreRecords.ROUTE_DROPPED);
+            (pending ? counters.routesDroppedAfterRestart : counters.gatewayRoutesDropped).incrementOrdered();
+        }
+        final long existing = state.routeOf(device);
         if (DispatchState.NO_CONNECTION != existing && existing != connectionId)
         {
             if (openedAtMs < state.routeOpenedAtMs[device])
@@ -86,19 +104,23 @@ final class DeviceSessions implements UpstreamListener
                 outbox.close(connectionId, CloseReason.REPLACED);
                 return;
             }
-            state.connectionToDevice.remove(existing);
-            outbox.close(existing, CloseReason.REPLACED);
+            final boolean wasPending = state.isPending(device);
+            state.clearRoute(device);
+            if (!wasPending)
+            {
+                // A pending route is not closed: until its gateway confirms it, its id may belong to someone else.
+                outbox.close(existing, CloseReason.REPLACED);
+            }
             counters.routesReplaced.incrementOrdered();
         }
-        else if (DispatchState.NO_CONNECTION == existing)
+        else
         {
-            state.onlineDevices++;
-            counters.onlineDevices.setOrdered(state.onlineDevices);
+            state.clearRoute(device);
         }
-        state.routeConnectionId[device] = connectionId;
-        state.routeOpenedAtMs[device] = openedAtMs;
-        state.routeHeartbeatSec[device] = heartbeatSec;
-        state.connectionToDevice.put(connectionId, device);
+        final long instanceId = gatewayInstance[ConnectionId.gatewayId(connectionId)];
+        state.setRoute(device, connectionId, instanceId, openedAtMs, heartbeatSec, false);
+        store.appendRouteOpened(device, connectionId, instanceId, openedAtMs, heartbeatSec);
+        counters.onlineDevices.setOrdered(state.onlineDevices);
 
         for (int i = 0, count = hello.cursorCount(); i < count; i++)
         {
@@ -124,21 +146,23 @@ final class DeviceSessions implements UpstreamListener
 
     public void onSessionClosed(final long connectionId, final int closeReason)
     {
-        final long device = state.connectionToDevice.remove(connectionId);
-        if (device < 0 || state.routeConnectionId[(int)device] != connectionId)
+        final long device = state.connectionToDevice.get(connectionId);
+        if (device < 0 || state.routeOf((int)device) != connectionId)
         {
             counters.staleClosesIgnored.incrementOrdered();
             return;
         }
-        dropRoute((int)device);
+        dropRoute((int)device, closeReason);
     }
 
     public void onDeviceFrame(final long connectionId, final int frameType, final DirectBuffer buffer, final int offset,
         final int length)
     {
         final long found = state.connectionToDevice.get(connectionId);
-        if (found < 0)
+        if (found < 0 || state.routeConnectionId[(int)found] != connectionId)
         {
+            // Not a route, or a replayed route not yet confirmed: once confirmed, the device is sent its backlog
+            // or a NOTIFY again, so a dropped ACK or PULL is repeated.
             counters.framesFromUnknownConnections.incrementOrdered();
             return;
         }
@@ -181,21 +205,32 @@ final class DeviceSessions implements UpstreamListener
         {
             return;
         }
-        if (gatewayInstance[gatewayId] != 0 && gatewayInstance[gatewayId] != instanceId)
+        final boolean known = gatewayInstance[gatewayId] != 0;
+        if (known && gatewayInstance[gatewayId] != instanceId)
         {
             dropGatewayRoutes(gatewayId);
         }
         gatewayInstance[gatewayId] = instanceId;
         gatewaySeenMs[gatewayId] = clock.time();
+        if (!known)
+        {
+            awaitingStatus[gatewayId] = false;
+            onGatewayKnown(gatewayId, instanceId);
+        }
     }
 
     /**
-     * Drops the routes of gateways silent for longer than the gateway timeout.
+     * Drops the routes of gateways silent for longer than the gateway timeout, and the replayed routes of
+     * gateways that sent no status within the gateway timeout of the first call after a restart.
      *
      * @return gateways found silent.
      */
     int checkGateways(final long nowMs)
     {
+        if (recoveredAtMs < 0)
+        {
+            recoveredAtMs = nowMs;
+        }
         int silent = 0;
         for (int g = 0; g < ConnectionId.MAX_GATEWAYS; g++)
         {
@@ -205,8 +240,100 @@ final class DeviceSessions implements UpstreamListener
                 dropGatewayRoutes(g);
                 silent++;
             }
+            else if (awaitingStatus[g] && nowMs - recoveredAtMs > ctx.gatewayTimeoutMs())
+            {
+                awaitingStatus[g] = false;
+                resolvePending(g, 0);
+                silent++;
+            }
         }
         return silent;
+    }
+
+    /**
+     * Replayed routes wait for their gateway (see {@link #onGatewayKnown}); counts them and marks their gateways.
+     */
+    private void onRecovered()
+    {
+        final int restored = state.pendingRoutes();
+        counters.routesRestored.setOrdered(restored);
+        if (restored > 0)
+        {
+            state.connectionToDevice.forEach((connectionId, device) ->
+                awaitingStatus[ConnectionId.gatewayId(connectionId)] = true);
+        }
+    }
+
+    /**
+     * The first status of a gateway since dispatch started, or since it was found silent: its replayed routes
+     * are confirmed when they were recorded under this instance and dropped otherwise, and live routes opened
+     * before the instance was known are recorded again with it.
+     */
+    private void onGatewayKnown(final int gatewayId, final long instanceId)
+    {
+        collectConnections(gatewayId);
+        for (int i = 0, size = scratchConnections.size(); i < size; i++)
+        {
+            final long connectionId = scratchConnections.getLong(i);
+            final int device = (int)state.connectionToDevice.get(connectionId);
+            if (state.isPending(device))
+            {
+                resolvePending(device, connectionId, instanceId);
+            }
+            else if (0 == state.routeInstanceId[device])
+            {
+                state.routeInstanceId[device] = instanceId;
+                store.appendRouteOpened(device, connectionId, instanceId, state.routeOpenedAtMs[device],
+                    state.routeHeartbeatSec[device]);
+            }
+        }
+    }
+
+    /**
+     * Settles every pending route of a gateway against an instance id (0: the gateway stayed silent, all go).
+     */
+    private void resolvePending(final int gatewayId, final long instanceId)
+    {
+        collectConnections(gatewayId);
+        for (int i = 0, size = scratchConnections.size(); i < size; i++)
+        {
+            final long connectionId = scratchConnections.getLong(i);
+            final int device = (int)state.connectionToDevice.get(connectionId);
+            if (state.isPending(device))
+            {
+                resolvePending(device, connectionId, instanceId);
+            }
+        }
+    }
+
+    /**
+     * A replayed route recorded under the gateway's current instance is live again: the gateway did not
+     * restart, so the connection is the device's and still open (a close would have come with the gateway's
+     * retried SESSION_CLOSED). Its topics are bound again (idempotent at the gateway, and a bind lost in
+     * dispatch's retry ring at the crash is restored) and it is treated as a session start without cursors:
+     * what the device has not acked goes inline when small, else NOTIFY; topics newer than its acks get NOTIFY.
+     * Any other route, including one recorded before the instance was known, is dropped.
+     */
+    private void resolvePending(final int device, final long connectionId, final long instanceId)
+    {
+        if (0 == instanceId || state.routeInstanceId[device] != instanceId)
+        {
+            dropRoute(device, StoreRecords.ROUTE_DROPPED);
+            counters.routesDroppedAfterRestart.incrementOrdered();
+            return;
+        }
+        state.confirmRoute(device);
+        counters.onlineDevices.setOrdered(state.onlineDevices);
+        counters.routesConfirmed.incrementOrdered();
+        final IntArrayList topics = state.subscriptions(device);
+        if (null != topics)
+        {
+            for (int i = 0, size = topics.size(); i < size; i++)
+            {
+                outbox.bindTopic(connectionId, topics.getInt(i));
+            }
+        }
+        deliverer.onSessionStart(device, connectionId, Deliverer.CursorLookup.NONE);
     }
 
     /**
@@ -216,18 +343,32 @@ final class DeviceSessions implements UpstreamListener
      */
     boolean kick(final int device)
     {
-        final long connectionId = state.routeConnectionId[device];
+        final boolean live = DispatchState.NO_CONNECTION != state.routeConnectionId[device];
+        final long connectionId = state.routeOf(device);
         if (DispatchState.NO_CONNECTION == connectionId)
         {
             return false;
         }
-        state.connectionToDevice.remove(connectionId);
-        dropRoute(device);
-        outbox.close(connectionId, CloseReason.KICKED);
-        return true;
+        dropRoute(device, CloseReason.KICKED);
+        if (live)
+        {
+            outbox.close(connectionId, CloseReason.KICKED);
+        }
+        return live;
     }
 
     private void dropGatewayRoutes(final int gatewayId)
+    {
+        collectConnections(gatewayId);
+        for (int i = 0, size = scratchConnections.size(); i < size; i++)
+        {
+            final int device = (int)state.connectionToDevice.get(scratchConnections.getLong(i));
+            dropRoute(device, StoreRecords.ROUTE_DROPPED);
+            counters.gatewayRoutesDropped.incrementOrdered();
+        }
+    }
+
+    private void collectConnections(final int gatewayId)
     {
         scratchConnections.clear();
         state.connectionToDevice.forEach((connectionId, device) ->
@@ -237,23 +378,19 @@ final class DeviceSessions implements UpstreamListener
                 scratchConnections.addLong(connectionId);
             }
         });
-        for (int i = 0, size = scratchConnections.size(); i < size; i++)
-        {
-            final long connectionId = scratchConnections.getLong(i);
-            final int device = (int)state.connectionToDevice.remove(connectionId);
-            if (state.routeConnectionId[device] == connectionId)
-            {
-                dropRoute(device);
-                counters.gatewayRoutesDropped.incrementOrdered();
-            }
-        }
     }
 
-    private void dropRoute(final int device)
+    /**
+     * Ends a device's route, live or pending, and records that.
+     */
+    private void dropRoute(final int device, final int reason)
     {
-        state.routeConnectionId[device] = DispatchState.NO_CONNECTION;
-        state.onlineDevices--;
-        counters.onlineDevices.setOrdered(state.onlineDevices);
+        final long connectionId = state.clearRoute(device);
+        if (DispatchState.NO_CONNECTION != connectionId)
+        {
+            store.appendRouteClosed(device, connectionId, reason);
+            counters.onlineDevices.setOrdered(state.onlineDevices);
+        }
     }
 
     private void onAck(final int device, final long connectionId, final DirectBuffer buffer, final int offset, final int length)

@@ -33,6 +33,9 @@ public final class DispatchCounters implements AutoCloseable
     public final AtomicCounter headsHealed;
     public final AtomicCounter malformedFrames;
     public final AtomicCounter framesFromUnknownConnections;
+    public final AtomicCounter routesRestored;
+    public final AtomicCounter routesConfirmed;
+    public final AtomicCounter routesDroppedAfterRestart;
     public final AtomicCounter storeAppends;
     public final AtomicCounter storeBytes;
     public final AtomicCounter replayRecords;
@@ -61,6 +64,10 @@ public final class DispatchCounters implements AutoCloseable
         headsHealed = aeron.addCounter(DISPATCH_BASE + 16, "dispatch: stream heads moved past a device cursor (lost seqs)");
         malformedFrames = aeron.addCounter(DISPATCH_BASE + 17, "dispatch: malformed device frames or HELLO bodies");
         framesFromUnknownConnections = aeron.addCounter(DISPATCH_BASE + 18, "dispatch: device frames from connections that are not a route");
+        routesRestored = aeron.addCounter(DISPATCH_BASE + 19, "dispatch: routes restored from the store at start");
+        routesConfirmed = aeron.addCounter(DISPATCH_BASE + 20, "dispatch: restored routes confirmed by their gateway");
+        routesDroppedAfterRestart = aeron.addCounter(DISPATCH_BASE + 21,
+            "dispatch: restored routes dropped (gateway restarted, silent, or instance unknown)");
         storeAppends = aeron.addCounter(STORE_BASE, "store: appends");
         storeBytes = aeron.addCounter(STORE_BASE + 1, "store: bytes appended");
         replayRecords = aeron.addCounter(STORE_BASE + 2, "store: records replayed at start");
@@ -73,6 +80,7 @@ public final class DispatchCounters implements AutoCloseable
     {
         CloseHelper.closeAll(onlineDevices, routesReplaced, staleClosesIgnored, pushesAccepted, pushesRejected, deliveredInline,
             notified, pulled, acks, expired, topicFanouts, backPressureRetries, gapsSent, upMessages, collapsed,
-            gatewayRoutesDropped, headsHealed, malformedFrames, framesFromUnknownConnections, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
+            gatewayRoutesDropped, headsHealed, malformedFrames, framesFromUnknownConnections, routesRestored, routesConfirmed,
+            routesDroppedAfterRestart, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
     }
 }

@@ -20,8 +20,11 @@ import java.util.List;
  * exactly the state that was there: stream heads and unacked entries, acks, collapses, subscriptions,
  * topics, aliases, receipts, idempotency keys and the last message id.
  * <p>
- * Also holds the routing table (device to connection), which is not persisted: after a restart every
- * device is offline until its gateway reports a session again.
+ * Also holds the routing table (device to connection), persisted by ROUTE_OPENED / ROUTE_CLOSED records. A
+ * device has at most one route, either <b>live</b> ({@code routeConnectionId}: frames go to it) or
+ * <b>pending</b> ({@code pendingConnectionId}: replayed at start, not yet confirmed by its gateway's
+ * GATEWAY_STATUS; nothing is sent to it). {@code connectionToDevice} maps the connection of either kind to
+ * its device, and only while it is that device's route.
  * <p>
  * Struct-of-arrays indexed by device index ({@link DeviceDirectory}) and topic stream id; arrays grow
  * when a device or topic is added. Not thread-safe: the dispatch agent owns it.
@@ -43,6 +46,8 @@ public final class DispatchState implements StoreListener
 
     StreamLog[] deviceStreams = new StreamLog[1024];
     long[] routeConnectionId = new long[1024];
+    long[] pendingConnectionId = new long[1024];
+    long[] routeInstanceId = new long[1024];
     long[] routeOpenedAtMs = new long[1024];
     int[] routeHeartbeatSec = new int[1024];
     long[] sentSeq = new long[1024];
@@ -51,6 +56,7 @@ public final class DispatchState implements StoreListener
     int[] topicSubscribers = new int[64];
     int topicCount = 2;
     int onlineDevices;
+    int pendingRoutes;
     long lastMessageId;
     long upMessages;
 
@@ -104,9 +110,107 @@ public final class DispatchState implements StoreListener
         return topicStreamId > 0 && topicStreamId < topicCount ? topicStreams[(int)topicStreamId] : null;
     }
 
+    /**
+     * @return the device's live route, {@link #NO_CONNECTION} when offline or only pending.
+     */
     public long connectionId(final int device)
     {
         return routeConnectionId[device];
+    }
+
+    /**
+     * @return the device's replayed route awaiting its gateway's confirmation, or {@link #NO_CONNECTION}.
+     */
+    public long pendingConnectionId(final int device)
+    {
+        return pendingConnectionId[device];
+    }
+
+    /**
+     * @return replayed routes not yet confirmed or dropped.
+     */
+    public int pendingRoutes()
+    {
+        return pendingRoutes;
+    }
+
+    /**
+     * @return the device's route, live or pending, or {@link #NO_CONNECTION}.
+     */
+    long routeOf(final int device)
+    {
+        final long live = routeConnectionId[device];
+        return NO_CONNECTION != live ? live : pendingConnectionId[device];
+    }
+
+    boolean isPending(final int device)
+    {
+        return NO_CONNECTION != pendingConnectionId[device];
+    }
+
+    /**
+     * Sets a device's route; the device must have none (see {@link #clearRoute}).
+     *
+     * @param pending true for a replayed route that waits for its gateway's confirmation.
+     */
+    void setRoute(final int device, final long connectionId, final long instanceId, final long openedAtMs,
+        final int heartbeatSec, final boolean pending)
+    {
+        if (pending)
+        {
+            pendingConnectionId[device] = connectionId;
+            pendingRoutes++;
+        }
+        else
+        {
+            routeConnectionId[device] = connectionId;
+            onlineDevices++;
+        }
+        routeInstanceId[device] = instanceId;
+        routeOpenedAtMs[device] = openedAtMs;
+        routeHeartbeatSec[device] = heartbeatSec;
+        connectionToDevice.put(connectionId, device);
+    }
+
+    /**
+     * Removes a device's route, live or pending.
+     *
+     * @return the connection it had, or {@link #NO_CONNECTION}.
+     */
+    long clearRoute(final int device)
+    {
+        final long connectionId = routeOf(device);
+        if (NO_CONNECTION == connectionId)
+        {
+            return NO_CONNECTION;
+        }
+        if (NO_CONNECTION != routeConnectionId[device])
+        {
+            routeConnectionId[device] = NO_CONNECTION;
+            onlineDevices--;
+        }
+        else
+        {
+            pendingConnectionId[device] = NO_CONNECTION;
+            pendingRoutes--;
+        }
+        if (connectionToDevice.get(connectionId) == device)
+        {
+            connectionToDevice.remove(connectionId);
+        }
+        return connectionId;
+    }
+
+    /**
+     * Makes a pending route live (its gateway confirmed it).
+     */
+    void confirmRoute(final int device)
+    {
+        final long connectionId = pendingConnectionId[device];
+        pendingConnectionId[device] = NO_CONNECTION;
+        pendingRoutes--;
+        routeConnectionId[device] = connectionId;
+        onlineDevices++;
     }
 
     /**
@@ -169,6 +273,8 @@ public final class DispatchState implements StoreListener
             final int capacity = Math.max(device + 1, deviceStreams.length * 2);
             deviceStreams = Arrays.copyOf(deviceStreams, capacity);
             routeConnectionId = Arrays.copyOf(routeConnectionId, capacity);
+            pendingConnectionId = Arrays.copyOf(pendingConnectionId, capacity);
+            routeInstanceId = Arrays.copyOf(routeInstanceId, capacity);
             routeOpenedAtMs = Arrays.copyOf(routeOpenedAtMs, capacity);
             routeHeartbeatSec = Arrays.copyOf(routeHeartbeatSec, capacity);
             sentSeq = Arrays.copyOf(sentSeq, capacity);
@@ -478,6 +584,35 @@ public final class DispatchState implements StoreListener
     public void onSnapshot(final long lastMessageId, final int records)
     {
         this.lastMessageId = Math.max(this.lastMessageId, lastMessageId);
+    }
+
+    /**
+     * A replayed route: pending until its gateway confirms it. It replaces whatever route the device had, and
+     * whatever route had the connection id (the live path records that one's close first anyway).
+     */
+    public void onRouteOpened(
+        final int deviceIndex, final long connectionId, final long instanceId, final long openedAtMs, final int heartbeatSec)
+    {
+        ensureDevice(deviceIndex);
+        final long owner = connectionToDevice.get(connectionId);
+        if (owner >= 0 && owner != deviceIndex)
+        {
+            clearRoute((int)owner);
+        }
+        clearRoute(deviceIndex);
+        setRoute(deviceIndex, connectionId, instanceId, openedAtMs, heartbeatSec, true);
+    }
+
+    /**
+     * A replayed close: the route goes only if it is still that connection.
+     */
+    public void onRouteClosed(final int deviceIndex, final long connectionId, final int reason)
+    {
+        ensureDevice(deviceIndex);
+        if (routeOf(deviceIndex) == connectionId)
+        {
+            clearRoute(deviceIndex);
+        }
     }
 
     static long topicAckKey(final int device, final long topicStreamId)

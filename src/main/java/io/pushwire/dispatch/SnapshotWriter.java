@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Writes a snapshot of dispatch's durable state into the store, a slice per duty cycle, each time the store
  * starts a new roll cycle; when one completes, store files older than the cycle it started in may go
- * (retention). A snapshot re-records every device (DEVICE, HEAD of its stream, its SUBSCRIBEDs), every topic
+ * (retention). A snapshot re-records every device (DEVICE, HEAD of its stream, its SUBSCRIBEDs, its route, live or
+ * pending, as ROUTE_OPENED), every topic
  * (TOPIC, HEAD) and every alias binding, then SNAPSHOT. Replay still rebuilds these facts once the files
  * that first recorded them are deleted.
  * <p>
@@ -143,6 +144,13 @@ final class SnapshotWriter
                 store.appendSubscription(true, device, topics.getInt(i));
                 written++;
             }
+        }
+        final long connectionId = state.routeOf(device);
+        if (DispatchState.NO_CONNECTION != connectionId)
+        {
+            store.appendRouteOpened(device, connectionId, state.routeInstanceId[device], state.routeOpenedAtMs[device],
+                state.routeHeartbeatSec[device]);
+            written++;
         }
         records += written;
         return written;

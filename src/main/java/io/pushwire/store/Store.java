@@ -275,6 +275,42 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Appends a ROUTE_OPENED record. An ACK-like record: with {@link SyncPolicy#EVERY} it becomes durable with
+     * the next sync (a route lost by a power cut costs the device one reconnect, not a message).
+     */
+    public long appendRouteOpened(
+        final int deviceIndex, final long connectionId, final long instanceId, final long openedAtMs, final int heartbeatSec)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeUnsignedByte(ROUTE_OPENED);
+            bytes.writeInt(deviceIndex);
+            bytes.writeLong(connectionId);
+            bytes.writeLong(instanceId);
+            bytes.writeLong(openedAtMs);
+            bytes.writeInt(heartbeatSec);
+        }
+        return appended(ROUTE_OPENED_LENGTH, false);
+    }
+
+    /**
+     * Appends a ROUTE_CLOSED record (durable with the next sync under {@link SyncPolicy#EVERY}).
+     */
+    public long appendRouteClosed(final int deviceIndex, final long connectionId, final int reason)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeUnsignedByte(ROUTE_CLOSED);
+            bytes.writeInt(deviceIndex);
+            bytes.writeLong(connectionId);
+            bytes.writeUnsignedByte(reason);
+        }
+        return appended(ROUTE_CLOSED_LENGTH, false);
+    }
+
+    /**
      * Reads a MESSAGE record back, payload included.
      *
      * @param index   the index {@link #appendMessage} returned (or replay reported).
@@ -560,6 +596,20 @@ public final class Store implements AutoCloseable
                 listener.onHead(streamKind, bytes.readLong(), bytes.readLong(), bytes.readLong());
             }
             case SNAPSHOT -> listener.onSnapshot(bytes.readLong(), bytes.readInt());
+            case ROUTE_OPENED ->
+            {
+                final int deviceIndex = bytes.readInt();
+                final long connectionId = bytes.readLong();
+                final long instanceId = bytes.readLong();
+                final long openedAtMs = bytes.readLong();
+                listener.onRouteOpened(deviceIndex, connectionId, instanceId, openedAtMs, bytes.readInt());
+            }
+            case ROUTE_CLOSED ->
+            {
+                final int deviceIndex = bytes.readInt();
+                final long connectionId = bytes.readLong();
+                listener.onRouteClosed(deviceIndex, connectionId, bytes.readUnsignedByte());
+            }
             default ->
             {
                 // A record type from a newer version: skipped, so an older dispatch can still start.

@@ -48,4 +48,24 @@ public interface StoreListener
     void onHead(int streamKind, long streamRef, long headSeq, long ackedSeq);
 
     void onSnapshot(long lastMessageId, int records);
+
+    /**
+     * A ROUTE_OPENED record: the device's route is now this connection.
+     *
+     * @param deviceIndex  the device.
+     * @param connectionId its connection (the gateway id is in it).
+     * @param instanceId   the gateway's instance id as dispatch knew it, 0 when unknown.
+     * @param openedAtMs   when the gateway opened the session.
+     * @param heartbeatSec the session's heartbeat.
+     */
+    void onRouteOpened(int deviceIndex, long connectionId, long instanceId, long openedAtMs, int heartbeatSec);
+
+    /**
+     * A ROUTE_CLOSED record: the device's route ends if it is still this connection.
+     *
+     * @param deviceIndex  the device.
+     * @param connectionId the connection that closed.
+     * @param reason       a close reason, or {@link StoreRecords#ROUTE_DROPPED}.
+     */
+    void onRouteClosed(int deviceIndex, long connectionId, int reason);
 }

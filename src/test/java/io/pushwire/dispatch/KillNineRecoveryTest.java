@@ -1,8 +1,14 @@
 package io.pushwire.dispatch;
 
 import io.aeron.Aeron;
+import io.pushwire.gateway.Gateway;
+import io.pushwire.gateway.GatewayConfiguration;
+import io.pushwire.gateway.GatewayContext;
+import io.pushwire.protocol.TokenIssuer;
+import io.pushwire.protocol.TokenKeys;
 import io.pushwire.sender.PushClient;
 import io.pushwire.sender.PushRequest;
+import io.pushwire.sender.Receipt;
 import io.pushwire.test.Await;
 import io.pushwire.test.EmbeddedDriver;
 import org.agrona.CloseHelper;
@@ -18,14 +24,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Dispatch as a child process on the test's media driver: pushes until accepted, {@code kill -9}, restart
- * on the same store, and every accepted message reaches its device, in order, once.
+ * on the same store, and every accepted message reaches its device, in order, once. With a real gateway
+ * (invoker mode, driven here) and a device on TCP that stays connected through the kill: its restored route
+ * is confirmed by the gateway's status and it gets what it had not acked, new pushes, and its ACKs count.
  */
 class KillNineRecoveryTest
 {
@@ -40,6 +51,8 @@ class KillNineRecoveryTest
     private Process dispatch;
     private PushClient client;
     private TestGateway gateway;
+    private Gateway realGateway;
+    private SocketDevice socketDevice;
 
     @AfterEach
     void stop() throws InterruptedException
@@ -49,7 +62,123 @@ class KillNineRecoveryTest
             dispatch.destroyForcibly();
             dispatch.waitFor(10, TimeUnit.SECONDS);
         }
-        CloseHelper.closeAll(client, gateway, aeron, driver);
+        CloseHelper.closeAll(socketDevice, client, gateway, realGateway, aeron, driver);
+    }
+
+    @Test
+    void shouldKeepAConnectedDeviceRoutableThroughKillNineWithoutReconnecting() throws Exception
+    {
+        final File storeDir = new File(dir, "store");
+        dispatch = startDispatch(storeDir, new File(dir, "dispatch-1.log"));
+        client = PushClient.connect(aeron, EmbeddedDriver.ipcChannel());
+        client.awaitConnected(Duration.ofSeconds(30));
+        realGateway = Gateway.launch(new GatewayContext()
+            .gatewayId(3)
+            .host("127.0.0.1")
+            .port(0)
+            .probePort(-1)
+            .reactors(1)
+            .threadingMode(GatewayConfiguration.ThreadingMode.INVOKER)
+            .maxConnections(16)
+            .chunksPerReactor(64)
+            .authKeys(GatewayConfiguration.DEV_AUTH_KEYS)
+            .aeron(aeron)
+            .publicationChannel(EmbeddedDriver.ipcChannel())
+            .subscriptionChannel(EmbeddedDriver.ipcChannel())
+            .stopTimeoutMs(1_000));
+        final long nowSec = System.currentTimeMillis() / 1000;
+        final TokenIssuer issuer = new TokenIssuer(TokenKeys.parse(GatewayConfiguration.DEV_AUTH_KEYS));
+        socketDevice = new SocketDevice(realGateway.port(), "kept-phone", issuer.issue(1, "kept-phone", nowSec - 10, nowSec + 3600),
+            Map.of());
+        socketDevice.device.ackDuplicates = true;
+        pumpUntil("welcomed", () -> socketDevice.welcomed);
+        pumpUntil("online in dispatch", () -> online("kept-phone"));
+        final long first = pumpPush(PushRequest.toDevice("kept-phone").payload("first"));
+        pumpUntil("first acked", () -> delivered(first) == 1);
+        // two gateway statuses (one a second), so the route is recorded under the gateway's instance id
+        final long until = System.currentTimeMillis() + 2_500;
+        pumpUntil("statuses sent", () -> System.currentTimeMillis() > until);
+
+        // accepted while the device reads nothing: not acked when dispatch dies
+        final long pending = client.push(PushRequest.toDevice("kept-phone").payload("before kill"), Duration.ofSeconds(10));
+        assertEquals(0, client.receipt(pending).delivered());
+        dispatch.destroyForcibly();
+        assertTrue(dispatch.waitFor(10, TimeUnit.SECONDS));
+
+        dispatch = startDispatch(storeDir, new File(dir, "dispatch-2.log"));
+        client.awaitConnected(Duration.ofSeconds(30));
+        pumpUntil(() -> "route confirmed: " + log(new File(dir, "dispatch-2.log")), () -> online("kept-phone"));
+        final long after = pumpPush(PushRequest.toDevice("kept-phone").payload("after restart"));
+        pumpUntil(() -> "delivered: " + socketDevice.device.frames,
+            () -> socketDevice.device.processed().equals(List.of("0:1:first", "0:2:before kill", "0:3:after restart")));
+        pumpUntil("acks recorded", () -> delivered(pending) == 1 && delivered(after) == 1);
+        assertEquals(new Receipt(pending, 1, 1, 0, 0), client.receipt(pending));
+        assertEquals(new Receipt(after, 1, 1, 0, 0), client.receipt(after));
+        assertFalse(socketDevice.isClosed(), "the device never reconnected");
+        assertEquals(1, counter("dispatch: routes restored from the store at start"));
+        assertEquals(1, counter("dispatch: restored routes confirmed by their gateway"));
+    }
+
+    /**
+     * @return whether dispatch has a live route for the device; false while dispatch does not answer yet.
+     */
+    private boolean online(final String deviceId)
+    {
+        try
+        {
+            return client.who(deviceId).online();
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
+    private int delivered(final long messageId)
+    {
+        try
+        {
+            return client.receipt(messageId).delivered();
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    private long counter(final String label)
+    {
+        final long[] max = { 0 };
+        aeron.countersReader().forEach((counterId, typeId, keyBuffer, text) ->
+        {
+            if (text.equals(label))
+            {
+                max[0] = Math.max(max[0], aeron.countersReader().getCounterValue(counterId));
+            }
+        });
+        return max[0];
+    }
+
+    private long pumpPush(final PushRequest request)
+    {
+        final CompletableFuture<Long> future = client.pushAsync(request);
+        pumpUntil("accepted", future::isDone);
+        return future.join();
+    }
+
+    private void pumpUntil(final String what, final BooleanSupplier condition)
+    {
+        pumpUntil(() -> what, condition);
+    }
+
+    private void pumpUntil(final java.util.function.Supplier<String> what, final BooleanSupplier condition)
+    {
+        Await.until(what, 30_000, () ->
+        {
+            realGateway.doWork();
+            socketDevice.poll();
+            return condition.getAsBoolean();
+        });
     }
 
     @Test

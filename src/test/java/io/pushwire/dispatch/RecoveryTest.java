@@ -65,7 +65,8 @@ class RecoveryTest
         assertEquals(3, state.deviceStream(readerIndex).head());
         assertEquals(3, state.deviceStream(readerIndex).acked());
         assertEquals(8, state.deviceStream(carolIndex).head());
-        assertEquals(0, state.onlineDevices(), "routes are not persisted");
+        assertEquals(0, state.onlineDevices(), "the reader's session closed before the restart");
+        assertEquals(0, state.pendingRoutes(), "a closed route is not restored");
         assertTrue(state.isSubscribed(readerIndex, 2));
         assertEquals(new Receipt(ids.get(0), 1, 1, 0, 0), harness.receipt(ids.get(0)));
         assertEquals(new Receipt(ids.get(8), 1, 0, 0, 1), harness.receipt(ids.get(8)), "collapsed, still after replay");

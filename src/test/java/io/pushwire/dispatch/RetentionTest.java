@@ -127,4 +127,40 @@ class RetentionTest
         harness.await("bob told what is gone", () -> bobPhone.cursor(0) == 1);
         assertEquals(List.of("0:1-1:3"), bobPhone.gaps, "its file was deleted: trimmed by retention");
     }
+
+    @Test
+    void shouldKeepLiveRoutesThroughSnapshotsAndRetention()
+    {
+        final SetTimeProvider storeClock = new SetTimeProvider(TimeUnit.MILLISECONDS.toNanos(1_800_000_000_000L));
+        harness = new DispatchHarness(storeDir, (ctx) -> ctx
+            .maxTtlMs(HOUR_MS).defaultTtlMs(HOUR_MS)
+            .storeContext(new StoreContext().dir(storeDir).syncPolicy(SyncPolicy.NONE).rollCycle(RollCycles.FAST_HOURLY)
+                .retentionMs(2 * HOUR_MS).timeProvider(storeClock).maxRecordLength(64 * 1024)));
+        final TestGateway gateway = harness.gateway(0, 0);
+        gateway.status(harness.clock.time());
+        final TestDevice stayer = gateway.connect("stayer", harness.clock.time(), Map.of());
+        final TestDevice leaver = gateway.connect("leaver", harness.clock.time(), Map.of());
+        harness.await("online", () -> harness.state().onlineDevices() == 2);
+        gateway.disconnect(leaver, 7);
+        harness.settle();
+
+        for (int hour = 1; hour <= 4; hour++)
+        {
+            storeClock.advanceMillis(HOUR_MS);
+            harness.clock.advance(HOUR_MS);
+            gateway.status(harness.clock.time());
+            harness.settle();
+        }
+        assertTrue(harness.agent().store().deletedFiles() >= 1, "the cycle that recorded the session is gone");
+        assertEquals(1, harness.state().onlineDevices(), "statuses kept the gateway alive");
+
+        harness.restartDispatch();
+        final DispatchState state = harness.state();
+        assertEquals(1, state.pendingRoutes(), "the snapshot carried the live route, not the closed one");
+        assertEquals(stayer.connectionId, state.pendingConnectionId(state.devices().lookup("stayer")));
+        gateway.status(harness.clock.time());
+        harness.await("confirmed", () -> harness.state().onlineDevices() == 1);
+        harness.push(PushRequest.toDevice("stayer").payload("still here"));
+        harness.await("delivered without a reconnect", () -> stayer.processed().contains("0:1:still here"));
+    }
 }

@@ -48,6 +48,7 @@ final class TestDevice
     boolean autoPull = true;
     boolean dropAcks;
     boolean batchAcks;
+    boolean ackDuplicates;
     private final java.util.Set<Long> acksDue = new java.util.LinkedHashSet<>();
     int duplicates;
     int outOfOrder;
@@ -99,6 +100,11 @@ final class TestDevice
                 if (seq <= cursor(stream))
                 {
                     duplicates++;
+                    if (ackDuplicates)
+                    {
+                        // as the client SDK does, so the server stops resending
+                        ack(stream, cursor(stream));
+                    }
                 }
                 else if (seq == cursor(stream) + 1)
                 {

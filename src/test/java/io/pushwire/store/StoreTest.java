@@ -53,13 +53,15 @@ class StoreTest
             store.appendUp(0, 5, 9, 3000, payload, 0, 5);
             store.appendHead(StoreRecords.TOPIC_STREAM, 2, 10, 0);
             store.appendSnapshot(77, 4);
-            assertEquals(11, store.appends());
+            store.appendRouteOpened(0, 0x0030_0000_0100_0001L, -42L, 1_800_000_000_000L, 600);
+            store.appendRouteClosed(0, 0x0030_0000_0100_0001L, StoreRecords.ROUTE_DROPPED);
+            assertEquals(13, store.appends());
         }
 
         try (Store store = new Store(context(SyncPolicy.NONE)))
         {
             final Recording recording = new Recording();
-            assertEquals(11, store.replay(recording));
+            assertEquals(13, store.replay(recording));
             assertEquals(List.of(
                 "device 0 device-a",
                 "topic 2 news",
@@ -71,7 +73,9 @@ class StoreTest
                 "sub false 0 2",
                 "up 0 5 9 3000 5",
                 "head 1 2 10 0",
-                "snapshot 77 4"), recording.heard);
+                "snapshot 77 4",
+                "route-opened 0 " + 0x0030_0000_0100_0001L + " -42 1800000000000 600",
+                "route-closed 0 " + 0x0030_0000_0100_0001L + " 255"), recording.heard);
 
             final StoredMessage message = new StoredMessage(4096);
             assertTrue(store.readMessage(messageIndex, message));
@@ -80,6 +84,7 @@ class StoreTest
             assertEquals(2000, message.expiryMs());
             assertEquals("hello payload", message.payload().getStringWithoutLengthUtf8(0, message.payloadLength()));
             assertFalse(store.readMessage(messageIndex + 1, message), "an ACKED record is not a message");
+            assertEquals(StoreRecords.ROUTE_OPENED_LENGTH + StoreRecords.ROUTE_CLOSED_LENGTH, 47, "route records stay small");
         }
     }
 
@@ -216,6 +221,18 @@ class StoreTest
         public void onSnapshot(final long lastMessageId, final int records)
         {
             heard.add("snapshot " + lastMessageId + " " + records);
+        }
+
+        public void onRouteOpened(
+            final int deviceIndex, final long connectionId, final long instanceId, final long openedAtMs, final int heartbeatSec)
+        {
+            heard.add("route-opened " + deviceIndex + " " + connectionId + " " + instanceId + " " + openedAtMs + " " +
+                heartbeatSec);
+        }
+
+        public void onRouteClosed(final int deviceIndex, final long connectionId, final int reason)
+        {
+            heard.add("route-closed " + deviceIndex + " " + connectionId + " " + reason);
         }
     }
 }
