@@ -204,14 +204,7 @@ public final class FrameEncoder
         final long toSeq,
         final int reason)
     {
-        final int bodyLength = Varint.sizeOf(streamId) + Varint.sizeOf(fromSeq) + Varint.sizeOf(toSeq) +
-            Varint.sizeOf(reason);
-        int p = offset + FrameHeader.put(buffer, offset, FrameType.GAP, bodyLength);
-        p += Varint.put(buffer, p, streamId);
-        p += Varint.put(buffer, p, fromSeq);
-        p += Varint.put(buffer, p, toSeq);
-        p += Varint.put(buffer, p, reason);
-        return p - offset;
+        return fourVarints(buffer, offset, FrameType.GAP, streamId, fromSeq, toSeq, reason);
     }
 
     public static int sub(
@@ -259,14 +252,7 @@ public final class FrameEncoder
         final long streamId,
         final long headSeq)
     {
-        final int bodyLength = Varint.sizeOf(requestId) + Varint.sizeOf(status) + Varint.sizeOf(streamId) +
-            Varint.sizeOf(headSeq);
-        int p = offset + FrameHeader.put(buffer, offset, FrameType.SUB_ACK, bodyLength);
-        p += Varint.put(buffer, p, requestId);
-        p += Varint.put(buffer, p, status);
-        p += Varint.put(buffer, p, streamId);
-        p += Varint.put(buffer, p, headSeq);
-        return p - offset;
+        return fourVarints(buffer, offset, FrameType.SUB_ACK, requestId, status, streamId, headSeq);
     }
 
     public static int up(
@@ -393,6 +379,24 @@ public final class FrameEncoder
         int p = offset + 2;
         p += Varint.put(buffer, p, first);
         p += Varint.put(buffer, p, second);
+        return p - offset;
+    }
+
+    private static int fourVarints(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int type,
+        final long first,
+        final long second,
+        final long third,
+        final long fourth)
+    {
+        final int bodyLength = Varint.sizeOf(first) + Varint.sizeOf(second) + Varint.sizeOf(third) + Varint.sizeOf(fourth);
+        int p = offset + FrameHeader.put(buffer, offset, type, bodyLength);
+        p += Varint.put(buffer, p, first);
+        p += Varint.put(buffer, p, second);
+        p += Varint.put(buffer, p, third);
+        p += Varint.put(buffer, p, fourth);
         return p - offset;
     }
 
