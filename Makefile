@@ -22,7 +22,8 @@ build: ## compile and collect the runtime libraries (no tests)
 	$(MVN) -q -DskipTests package
 
 run: build ## build and start a single-box system on embedded defaults (data under ./data)
-	bin/pushwire box
+	@rc=0; bin/pushwire box || rc=$$?; \
+	if [ $$rc -ne 0 ] && [ $$rc -ne 130 ] && [ $$rc -ne 143 ]; then exit $$rc; fi   # Ctrl-C / SIGTERM: an ordered stop
 
 test: ## the fast test suite (unit, integration on loopback, fuzz-input replay, tuning scripts)
 	$(MVN) verify
