@@ -184,14 +184,15 @@ final class SimRun
     {
         try (SimPusher pusher = SimPusher.connect())
         {
+            final int rate = SimConfiguration.RATE.getInt();
+            final long warmUp = Math.max(20_000, 5L * rate);
             measure(pusher);
-            say("warming up: %,d pushes", Math.min(connections, 20_000));
-            pusher.unicast(connections, perWorker, 0, Math.min(connections, 20_000), TimeUnit.SECONDS.toNanos(30));
+            say("warming up (JIT, store files, buffers): %,d pushes", warmUp);
+            pusher.unicast(connections, perWorker, rate, warmUp, TimeUnit.SECONDS.toNanos(30));
             awaitDelivered(pusher.accepted(), true, deadlineNs);
             measure(pusher);
             pusher.resetCounts();
 
-            final int rate = SimConfiguration.RATE.getInt();
             say("pushing for %d s at %s", TimeUnit.NANOSECONDS.toSeconds(durationNs), rate > 0 ? rate + "/s" : "full rate");
             final long startNs = System.nanoTime();
             pusher.unicast(connections, perWorker, rate, Long.MAX_VALUE, durationNs);
