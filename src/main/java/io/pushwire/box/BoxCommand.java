@@ -5,6 +5,7 @@ import io.aeron.CommonContext;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.pushwire.config.Setting;
 import io.pushwire.config.Settings;
+import io.pushwire.gateway.GatewayConfiguration;
 import io.pushwire.link.LinkConfiguration;
 import io.pushwire.store.StoreConfiguration;
 import org.agrona.concurrent.ShutdownSignalBarrier;
@@ -103,7 +104,7 @@ final class BoxCommand implements Command
         for (int i = 0; i < k; i++)
         {
             gateways.add(new ChildProcess("gateway-" + i, List.of("gateway"), props(shared,
-                "-Xmx" + GATEWAY_HEAP.get(), "-Dpushwire.gateway.id=" + i, reactors), logDir));
+                "-Xmx" + GATEWAY_HEAP.get(), "-D" + GatewayConfiguration.ID.propertyName() + "=" + i, reactors), logDir));
         }
 
         final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier(() -> running.set(false));
@@ -208,10 +209,10 @@ final class BoxCommand implements Command
      */
     static String reactorsPerGateway(final int gateways)
     {
-        final String explicit = System.getProperty("pushwire.gateway.reactors");
-        final int reactors = null != explicit ?
-            Integer.parseInt(explicit.trim()) : Math.max(1, Runtime.getRuntime().availableProcessors() / gateways);
-        return "-Dpushwire.gateway.reactors=" + reactors;
+        final Setting setting = GatewayConfiguration.REACTORS;
+        final int reactors = null != System.getProperty(setting.propertyName()) ?
+            setting.getInt() : Math.max(1, Runtime.getRuntime().availableProcessors() / gateways);
+        return "-D" + setting.propertyName() + "=" + reactors;
     }
 
     private static long stopTimeoutMs()

@@ -2,6 +2,7 @@ package io.pushwire.gateway;
 
 import io.pushwire.config.Setting;
 import io.pushwire.link.LinkConfiguration;
+import io.pushwire.status.StatusConfiguration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +83,11 @@ public final class GatewayConfiguration
         "pushwire.gateway.stop-rate", "5000", "connections a second told to go (BYE/REDIRECT) when the process stops");
     public static final Setting STOP_TIMEOUT = Setting.of(
         "pushwire.gateway.stop-timeout", "20s", "longest a stop waits for connections to be told; the rest are closed");
-    public static final Setting VERSION_LABEL = Setting.of(
-        "pushwire.gateway.version", "dev", "release label reported to dispatch and the console");
+    /**
+     * The process's release label: one setting for every process, so what a gateway reports to dispatch
+     * (GATEWAY_STATUS) and what the console shows (its presence counter) cannot differ.
+     */
+    public static final Setting VERSION_LABEL = StatusConfiguration.VERSION;
 
     private GatewayConfiguration()
     {
