@@ -44,14 +44,8 @@ public final class FrameEncoder
         final long[] cursorSeqs,
         final int cursorCount)
     {
-        checkCount(cursorCount, Protocol.MAX_CURSORS);
-        int cursorsSize = 0;
-        for (int i = 0; i < cursorCount; i++)
-        {
-            cursorsSize += Varint.sizeOf(cursorStreamIds[i]) + Varint.sizeOf(cursorSeqs[i]);
-        }
         final int bodyLength = Varint.sizeOf(version) + Varint.sizeOf(idLength) + idLength +
-            Varint.sizeOf(tokenLength) + tokenLength + Varint.sizeOf(heartbeatSec) + Varint.sizeOf(cursorCount) + cursorsSize;
+            Varint.sizeOf(tokenLength) + tokenLength + helloTailLength(heartbeatSec, cursorStreamIds, cursorSeqs, cursorCount);
 
         int p = offset + FrameHeader.put(buffer, offset, FrameType.HELLO, bodyLength);
         p += Varint.put(buffer, p, version);
@@ -61,13 +55,7 @@ public final class FrameEncoder
         p += Varint.put(buffer, p, tokenLength);
         buffer.putBytes(p, token, tokenOffset, tokenLength);
         p += tokenLength;
-        p += Varint.put(buffer, p, heartbeatSec);
-        p += Varint.put(buffer, p, cursorCount);
-        for (int i = 0; i < cursorCount; i++)
-        {
-            p += Varint.put(buffer, p, cursorStreamIds[i]);
-            p += Varint.put(buffer, p, cursorSeqs[i]);
-        }
+        p += putHelloTail(buffer, p, heartbeatSec, cursorStreamIds, cursorSeqs, cursorCount);
         return p - offset;
     }
 
@@ -85,16 +73,9 @@ public final class FrameEncoder
         final long[] cursorSeqs,
         final int cursorCount)
     {
-        checkCount(cursorCount, Protocol.MAX_CURSORS);
-        int cursorsSize = 0;
-        for (int i = 0; i < cursorCount; i++)
-        {
-            cursorsSize += Varint.sizeOf(cursorStreamIds[i]) + Varint.sizeOf(cursorSeqs[i]);
-        }
         final int idLength = Utf8.encodedLength(deviceId);
         final int bodyLength = Varint.sizeOf(version) + Varint.sizeOf(idLength) + idLength +
-            Varint.sizeOf(token.length) + token.length + Varint.sizeOf(heartbeatSec) + Varint.sizeOf(cursorCount) +
-            cursorsSize;
+            Varint.sizeOf(token.length) + token.length + helloTailLength(heartbeatSec, cursorStreamIds, cursorSeqs, cursorCount);
 
         int p = offset + FrameHeader.put(buffer, offset, FrameType.HELLO, bodyLength);
         p += Varint.put(buffer, p, version);
@@ -103,13 +84,7 @@ public final class FrameEncoder
         p += Varint.put(buffer, p, token.length);
         buffer.putBytes(p, token);
         p += token.length;
-        p += Varint.put(buffer, p, heartbeatSec);
-        p += Varint.put(buffer, p, cursorCount);
-        for (int i = 0; i < cursorCount; i++)
-        {
-            p += Varint.put(buffer, p, cursorStreamIds[i]);
-            p += Varint.put(buffer, p, cursorSeqs[i]);
-        }
+        p += putHelloTail(buffer, p, heartbeatSec, cursorStreamIds, cursorSeqs, cursorCount);
         return p - offset;
     }
 
@@ -379,6 +354,40 @@ public final class FrameEncoder
         int p = offset + 2;
         p += Varint.put(buffer, p, first);
         p += Varint.put(buffer, p, second);
+        return p - offset;
+    }
+
+    /**
+     * Length of a HELLO body's tail: heartbeat, cursor count and cursors (checked against the limit).
+     */
+    private static int helloTailLength(
+        final int heartbeatSec, final long[] cursorStreamIds, final long[] cursorSeqs, final int cursorCount)
+    {
+        checkCount(cursorCount, Protocol.MAX_CURSORS);
+        int length = Varint.sizeOf(heartbeatSec) + Varint.sizeOf(cursorCount);
+        for (int i = 0; i < cursorCount; i++)
+        {
+            length += Varint.sizeOf(cursorStreamIds[i]) + Varint.sizeOf(cursorSeqs[i]);
+        }
+        return length;
+    }
+
+    private static int putHelloTail(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int heartbeatSec,
+        final long[] cursorStreamIds,
+        final long[] cursorSeqs,
+        final int cursorCount)
+    {
+        int p = offset;
+        p += Varint.put(buffer, p, heartbeatSec);
+        p += Varint.put(buffer, p, cursorCount);
+        for (int i = 0; i < cursorCount; i++)
+        {
+            p += Varint.put(buffer, p, cursorStreamIds[i]);
+            p += Varint.put(buffer, p, cursorSeqs[i]);
+        }
         return p - offset;
     }
 
