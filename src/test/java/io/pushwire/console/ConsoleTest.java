@@ -4,6 +4,7 @@ import io.pushwire.link.AdminAuth;
 import io.pushwire.link.AdminSigner;
 import io.pushwire.link.ControlMessages;
 import io.pushwire.link.LinkConfiguration;
+import io.pushwire.status.ProcessStatus;
 import io.pushwire.test.Await;
 import io.aeron.Publication;
 import org.agrona.concurrent.SystemEpochClock;
@@ -66,7 +67,13 @@ class ConsoleTest
     {
         box.gatewayErrors.record(new IllegalStateException("socket trouble"));
         box.gatewayErrors.record(new IllegalStateException("socket trouble"));
-        Await.until("heartbeats", 5_000, () -> box.dispatchStatus != null);
+        Await.until("a fresh heartbeat from every simulated process", 5_000, () ->
+        {
+            final long sinceMs = System.currentTimeMillis() - 1_000;
+            final int[] fresh = new int[1];
+            ProcessStatus.forEach(box.aeron.countersReader(), (entry) -> fresh[0] += entry.heartbeatMs() >= sinceMs ? 1 : 0);
+            return fresh[0] == 2;
+        });
 
         assertEquals(0, run(box.consoleContext(out), "status", "--interval", "0"));
         final String text = output();
