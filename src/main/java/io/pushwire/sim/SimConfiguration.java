@@ -28,6 +28,8 @@ final class SimConfiguration
         "pushwire.sim.duration", "30s", "how long the scenario's measured phase lasts (idle: how long to hold)");
     static final Setting RATE = Setting.of(
         "pushwire.sim.rate", "0", "unicast: pushes a second (0 = as fast as accepted)");
+    static final Setting WARMUP = Setting.of(
+        "pushwire.sim.warmup", "15s", "unicast: how long to push at the measured rate before measuring (JIT, store files, buffers)");
     static final Setting PAYLOAD = Setting.of(
         "pushwire.sim.payload", "64", "push payload bytes (at least 8: a send time stamp)");
     static final Setting DEVICE_PREFIX = Setting.of(
@@ -46,6 +48,6 @@ final class SimConfiguration
     static List<Setting> settings()
     {
         return List.of(SCENARIO, CONNECTIONS, TARGET, PER_WORKER, SOURCE_ADDRESSES, CONNECT_RATE, HEARTBEAT, DURATION,
-            RATE, PAYLOAD, DEVICE_PREFIX, TIMEOUT, OUTPUT, GATEWAY_PIDS);
+            RATE, WARMUP, PAYLOAD, DEVICE_PREFIX, TIMEOUT, OUTPUT, GATEWAY_PIDS);
     }
 }

@@ -185,10 +185,11 @@ final class SimRun
         try (SimPusher pusher = SimPusher.connect())
         {
             final int rate = SimConfiguration.RATE.getInt();
-            final long warmUp = Math.max(20_000, 5L * rate);
+            final long warmUpNs = SimConfiguration.WARMUP.getDurationNs(TimeUnit.SECONDS);
             measure(pusher);
-            say("warming up (JIT, store files, buffers): %,d pushes", warmUp);
-            pusher.unicast(connections, perWorker, rate, warmUp, TimeUnit.SECONDS.toNanos(30));
+            say("warming up (JIT, store files, buffers): %d s at %s", TimeUnit.NANOSECONDS.toSeconds(warmUpNs),
+                rate > 0 ? rate + "/s" : "full rate");
+            pusher.unicast(connections, perWorker, rate, Long.MAX_VALUE, warmUpNs);
             awaitDelivered(pusher.accepted(), true, deadlineNs);
             measure(pusher);
             pusher.resetCounts();
