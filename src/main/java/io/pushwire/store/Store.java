@@ -49,6 +49,7 @@ public final class Store implements AutoCloseable
     private long nextSyncMs;
     private long deletedFiles;
     private boolean inBatch;
+    private final StorePretoucher pretoucher;
 
     /**
      * Opens (or creates) the store in {@link StoreContext#dir()}.
@@ -68,6 +69,8 @@ public final class Store implements AutoCloseable
         appender.singleThreadedCheckDisabled(true);
         reader = queue.createTailer();
         reader.singleThreadedCheckDisabled(true);
+        pretoucher = ctx.pretouchBytes() > 0 ?
+            new StorePretoucher(ctx.pretouchBytes(), "store-pretouch-" + ctx.dir().getName()).start() : null;
         scratch = new byte[ctx.maxRecordLength()];
         scratchBuffer = new UnsafeBuffer(scratch);
         cycleFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
@@ -483,6 +486,14 @@ public final class Store implements AutoCloseable
         return appendedBytes;
     }
 
+    /**
+     * @return pages the background pretoucher has faulted in ahead of the appender (0 when it is off).
+     */
+    public long pagesPretouched()
+    {
+        return null == pretoucher ? 0 : pretoucher.pagesTouched();
+    }
+
     public long syncs()
     {
         return syncs;
@@ -495,6 +506,10 @@ public final class Store implements AutoCloseable
 
     public void close()
     {
+        if (null != pretoucher)
+        {
+            pretoucher.close();
+        }
         if (ctx.syncPolicy() != SyncPolicy.NONE)
         {
             sync();
@@ -513,6 +528,10 @@ public final class Store implements AutoCloseable
     {
         appends++;
         appendedBytes += recordLength + 4;
+        if (null != pretoucher)
+        {
+            pretoucher.writerAt(appender.wire().bytes());
+        }
         if (ctx.syncPolicy() != SyncPolicy.NONE)
         {
             pendingSyncAppends++;

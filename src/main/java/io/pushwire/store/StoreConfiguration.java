@@ -24,12 +24,16 @@ public final class StoreConfiguration
     public static final Setting MAX_RECORD_LENGTH = Setting.of(
         "pushwire.store.max-record-length", "64k", "largest record the store writes or reads (bounds payloads)");
 
+    public static final Setting PRETOUCH = Setting.of(
+        "pushwire.store.pretouch", "4m",
+        "keep this many bytes beyond the write position faulted in by a background thread, so page faults stay off dispatch's agent (0 = off)");
+
     private StoreConfiguration()
     {
     }
 
     public static List<Setting> settings()
     {
-        return List.of(DIR, SYNC, SYNC_INTERVAL, ROLL_CYCLE, RETENTION, MAX_RECORD_LENGTH);
+        return List.of(DIR, SYNC, SYNC_INTERVAL, ROLL_CYCLE, RETENTION, MAX_RECORD_LENGTH, PRETOUCH);
     }
 }

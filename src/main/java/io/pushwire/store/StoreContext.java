@@ -21,6 +21,7 @@ public final class StoreContext
     private RollCycle rollCycle;
     private long retentionMs = -1;
     private int maxRecordLength = -1;
+    private long pretouchBytes = -1;
     private TimeProvider timeProvider;
     private boolean concluded;
 
@@ -67,6 +68,10 @@ public final class StoreContext
         if (maxRecordLength < 0)
         {
             maxRecordLength = (int)Math.min(Integer.MAX_VALUE, StoreConfiguration.MAX_RECORD_LENGTH.getSizeBytes());
+        }
+        if (pretouchBytes < 0)
+        {
+            pretouchBytes = StoreConfiguration.PRETOUCH.getSizeBytes();
         }
         if (maxRecordLength < 1024)
         {
@@ -142,6 +147,20 @@ public final class StoreContext
         return this;
     }
 
+    /**
+     * @return bytes beyond the write position a background thread keeps faulted in (0: no such thread).
+     */
+    public long pretouchBytes()
+    {
+        return pretouchBytes;
+    }
+
+    public StoreContext pretouchBytes(final long pretouchBytes)
+    {
+        this.pretouchBytes = pretouchBytes;
+        return this;
+    }
+
     public int maxRecordLength()
     {
         return maxRecordLength;
@@ -170,6 +189,6 @@ public final class StoreContext
     public String toString()
     {
         return "store dir=" + dir + " sync=" + syncPolicy + " syncIntervalMs=" + syncIntervalMs + " rollCycle=" + rollCycle +
-            " retentionMs=" + retentionMs + " maxRecordLength=" + maxRecordLength;
+            " retentionMs=" + retentionMs + " maxRecordLength=" + maxRecordLength + " pretouchBytes=" + pretouchBytes;
     }
 }

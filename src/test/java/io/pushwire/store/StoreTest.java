@@ -1,5 +1,6 @@
 package io.pushwire.store;
 
+import io.pushwire.test.Await;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.RollCycles;
 import org.agrona.DirectBuffer;
@@ -85,6 +86,47 @@ class StoreTest
             assertEquals("hello payload", message.payload().getStringWithoutLengthUtf8(0, message.payloadLength()));
             assertFalse(store.readMessage(messageIndex + 1, message), "an ACKED record is not a message");
             assertEquals(StoreRecords.ROUTE_OPENED_LENGTH + StoreRecords.ROUTE_CLOSED_LENGTH, 47, "route records stay small");
+        }
+    }
+
+    @Test
+    void shouldPretouchAheadOfTheAppenderWithoutChangingWhatIsWritten()
+    {
+        final int messages = 20_000;
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[100]);
+        final long[] indexes = new long[messages];
+        try (Store store = new Store(context(SyncPolicy.NONE).pretouchBytes(256 * 1024)))
+        {
+            for (int i = 0; i < messages; i++)
+            {
+                payload.setMemory(0, payload.capacity(), (byte)(1 + i % 251));
+                payload.putInt(0, i);
+                indexes[i] = store.appendMessage(0, 0, i + 1, i + 1, 0, 0, 0, 0, 0, 0, 1, payload, 0, 0, payload, 0, payload.capacity());
+                if (i % 2_000 == 0)
+                {
+                    final long before = store.pagesPretouched();
+                    Await.until("the pretoucher follows the appender", 10_000, () -> store.pagesPretouched() > before);
+                }
+            }
+            assertTrue(store.pagesPretouched() >= 64, "pretouched " + store.pagesPretouched() + " pages, at least 256 KiB ahead");
+        }
+
+        try (Store store = new Store(context(SyncPolicy.NONE).pretouchBytes(0)))
+        {
+            assertEquals(messages, store.replay(new Recording()));
+            final StoredMessage message = new StoredMessage(4096);
+            for (int i = 0; i < messages; i++)
+            {
+                assertTrue(store.readMessage(indexes[i], message), "message " + i);
+                assertEquals(i + 1, message.seq());
+                assertEquals(100, message.payloadLength());
+                assertEquals(i, message.payload().getInt(0));
+                for (int b = Integer.BYTES; b < 100; b++)
+                {
+                    assertEquals((byte)(1 + i % 251), message.payload().getByte(b), "message " + i + " byte " + b);
+                }
+            }
+            assertEquals(0, store.pagesPretouched(), "no pretoucher when it is off");
         }
     }
 
