@@ -30,6 +30,9 @@ final class SimConfiguration
         "pushwire.sim.rate", "0", "unicast: pushes a second (0 = as fast as accepted)");
     static final Setting WARMUP = Setting.of(
         "pushwire.sim.warmup", "15s", "unicast: how long to push at the measured rate before measuring (JIT, store files, buffers)");
+    static final Setting ACK_DELAY = Setting.of(
+        "pushwire.sim.ack-delay", "0ms",
+        "how long a device waits before its cumulative ACK (0 = at once); stands in for a phone's network round trip");
     static final Setting PAYLOAD = Setting.of(
         "pushwire.sim.payload", "64", "push payload bytes (at least 8: a send time stamp)");
     static final Setting DEVICE_PREFIX = Setting.of(
@@ -48,6 +51,6 @@ final class SimConfiguration
     static List<Setting> settings()
     {
         return List.of(SCENARIO, CONNECTIONS, TARGET, PER_WORKER, SOURCE_ADDRESSES, CONNECT_RATE, HEARTBEAT, DURATION,
-            RATE, WARMUP, PAYLOAD, DEVICE_PREFIX, TIMEOUT, OUTPUT, GATEWAY_PIDS);
+            RATE, WARMUP, ACK_DELAY, PAYLOAD, DEVICE_PREFIX, TIMEOUT, OUTPUT, GATEWAY_PIDS);
     }
 }

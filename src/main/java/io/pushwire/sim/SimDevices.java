@@ -15,6 +15,7 @@ import io.pushwire.protocol.TokenIssuer;
 import io.pushwire.protocol.WelcomeDecoder;
 import org.HdrHistogram.Histogram;
 import org.agrona.collections.IntArrayQueue;
+import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -34,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  * addresses, says HELLO with a token, heartbeats, takes MSG in order per stream (dropping duplicates at
  * its cursor, PULLing holes and NOTIFYed ranges), ACKs cumulatively, and records the push latency
  * carried in the first 8 payload bytes (the sender's {@code System.nanoTime()}, one clock for every
- * process on the box). Single-threaded: the worker's loop owns it.
+ * process on the box). With an ACK delay a device sends its cumulative ACK that long after the first
+ * unacknowledged message instead of at once, as a phone's ACK reaches the gateway a network round trip
+ * after the push left it (on loopback that trip is free, so every ACK would otherwise compete with the
+ * fan-out it acknowledges). Single-threaded: the worker's loop owns it.
  */
 final class SimDevices implements AutoCloseable
 {
@@ -44,6 +48,8 @@ final class SimDevices implements AutoCloseable
     static final byte OPEN = 3;
 
     static final int PULL_WINDOW = 64;
+    private static final byte ACK_UNICAST = 1;
+    private static final byte ACK_BROADCAST = 2;
     static final int MAX_BODY = Protocol.DEFAULT_MAX_BODY_LENGTH;
 
     private final int workerId;
@@ -54,6 +60,7 @@ final class SimDevices implements AutoCloseable
     private final TokenIssuer issuer;
     private final int keyId;
     private final int heartbeatSec;
+    private final long ackDelayNs;
 
     private final Selector selector;
     private final SocketChannel[] channels;
@@ -65,6 +72,9 @@ final class SimDevices implements AutoCloseable
     private final byte[][] partial;
     private final ByteBuffer[] pendingOut;
     private final IntArrayQueue toConnect;
+    private final byte[] ackPending;
+    private final IntArrayQueue acksDue;
+    private final LongArrayQueue ackDueNs;
 
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024 + Protocol.MAX_BODY_LENGTH);
     private final UnsafeBuffer read = new UnsafeBuffer(readBuffer);
@@ -93,7 +103,8 @@ final class SimDevices implements AutoCloseable
         final int sourceCount,
         final TokenIssuer issuer,
         final int keyId,
-        final int heartbeatSec) throws IOException
+        final int heartbeatSec,
+        final long ackDelayNs) throws IOException
     {
         this.workerId = workerId;
         this.count = count;
@@ -102,6 +113,7 @@ final class SimDevices implements AutoCloseable
         this.issuer = issuer;
         this.keyId = keyId;
         this.heartbeatSec = heartbeatSec;
+        this.ackDelayNs = ackDelayNs;
         this.serverHeartbeatSec = heartbeatSec;
         this.sources = new InetAddress[Math.max(1, sourceCount)];
         for (int i = 0; i < sources.length; i++)
@@ -119,6 +131,9 @@ final class SimDevices implements AutoCloseable
         this.partial = new byte[count][];
         this.pendingOut = new ByteBuffer[count];
         this.toConnect = new IntArrayQueue(count, -1);
+        this.ackPending = new byte[count];
+        this.acksDue = new IntArrayQueue(count, -1);
+        this.ackDueNs = new LongArrayQueue(count, Long.MIN_VALUE);
         for (int i = 0; i < count; i++)
         {
             toConnect.addInt(i);
@@ -191,8 +206,10 @@ final class SimDevices implements AutoCloseable
      */
     int poll(final long timeoutMs, final long nowNs) throws IOException
     {
-        final int selected = timeoutMs > 0 ? selector.select(this::onSelected, timeoutMs) : selector.selectNow(this::onSelected);
-        return selected + sweepHeartbeats(System.nanoTime());
+        final long waitMs = acksDue.isEmpty() ? timeoutMs : Math.min(timeoutMs, 1);
+        final int selected = waitMs > 0 ? selector.select(this::onSelected, waitMs) : selector.selectNow(this::onSelected);
+        final long afterNs = System.nanoTime();
+        return selected + sendDueAcks(afterNs) + sweepHeartbeats(afterNs);
     }
 
     /**
@@ -387,6 +404,17 @@ final class SimDevices implements AutoCloseable
             }
             offset += frameLength;
         }
+        if (ackDelayNs > 0)
+        {
+            final int pendingBefore = ackPending[i];
+            ackPending[i] |= (byte)((ackUnicast ? ACK_UNICAST : 0) | (ackBroadcast ? ACK_BROADCAST : 0));
+            if (0 == pendingBefore && 0 != ackPending[i])
+            {
+                acksDue.addInt(i);
+                ackDueNs.addLong(nowNs + ackDelayNs);
+            }
+            return;
+        }
         if (ackUnicast)
         {
             send(i, FrameEncoder.ack(write, 0, Protocol.UNICAST_STREAM_ID, cursorUnicast[i]));
@@ -395,6 +423,48 @@ final class SimDevices implements AutoCloseable
         {
             send(i, FrameEncoder.ack(write, 0, Protocol.BROADCAST_STREAM_ID, cursorBroadcast[i]));
         }
+    }
+
+    /**
+     * Sends the delayed cumulative ACKs that are due: devices queue in the order their first unacknowledged
+     * message arrived, and the delay is the same for all, so the queue is in deadline order.
+     */
+    private int sendDueAcks(final long nowNs)
+    {
+        int sent = 0;
+        while (!acksDue.isEmpty())
+        {
+            if (ackDueNs.peekLong() - nowNs > 0)
+            {
+                break;
+            }
+            ackDueNs.pollLong();
+            final int i = acksDue.pollInt();
+            final int pending = ackPending[i];
+            ackPending[i] = 0;
+            if (state[i] != OPEN || 0 == pending)
+            {
+                continue;
+            }
+            try
+            {
+                if (0 != (pending & ACK_UNICAST))
+                {
+                    send(i, FrameEncoder.ack(write, 0, Protocol.UNICAST_STREAM_ID, cursorUnicast[i]));
+                }
+                if (0 != (pending & ACK_BROADCAST))
+                {
+                    send(i, FrameEncoder.ack(write, 0, Protocol.BROADCAST_STREAM_ID, cursorBroadcast[i]));
+                }
+                sent++;
+            }
+            catch (final IOException ex)
+            {
+                stats.closedByPeer++;
+                reset(i, true);
+            }
+        }
+        return sent;
     }
 
     private void onWelcome(final int i, final int bodyOffset, final int bodyLength, final long nowNs)
@@ -582,6 +652,7 @@ final class SimDevices implements AutoCloseable
         channels[i] = null;
         partial[i] = null;
         pendingOut[i] = null;
+        ackPending[i] = 0;
         state[i] = FREE;
         if (reconnect)
         {

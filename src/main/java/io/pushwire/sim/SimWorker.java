@@ -51,7 +51,8 @@ final class SimWorker
             SimConfiguration.SOURCE_ADDRESSES.getInt(),
             new TokenIssuer(tokenKeys),
             tokenKeys.newestKeyId(),
-            (int)TimeUnit.NANOSECONDS.toSeconds(SimConfiguration.HEARTBEAT.getDurationNs(TimeUnit.SECONDS))))
+            (int)TimeUnit.NANOSECONDS.toSeconds(SimConfiguration.HEARTBEAT.getDurationNs(TimeUnit.SECONDS)),
+            SimConfiguration.ACK_DELAY.getDurationNs(TimeUnit.MILLISECONDS)))
         {
             final SimWorker worker = new SimWorker(
                 devices, SimConfiguration.CONNECT_RATE.getInt(), System.nanoTime() + timeoutNs, out);
