@@ -48,6 +48,7 @@ public final class GatewayContext
     private long outboundSoftTimeMs = ms(OUTBOUND_SOFT_TIME.getDurationNs(TimeUnit.SECONDS));
     private int capacityHighPercent = CAPACITY_HIGH.getInt();
     private int capacityLowPercent = CAPACITY_LOW.getInt();
+    private int socketSendBufferBytes = (int)SOCKET_SEND_BUFFER.getSizeBytes();
     private int poolPausePercent = POOL_PAUSE_PERCENT.getInt();
     private int poolResumePercent = POOL_RESUME_PERCENT.getInt();
     private long poolStallTimeoutMs = ms(POOL_STALL_TIMEOUT.getDurationNs(TimeUnit.SECONDS));
@@ -105,6 +106,7 @@ public final class GatewayContext
             "need 0 <= capacity-low < capacity-high <= 100");
         check(poolPausePercent >= 0 && poolPausePercent < poolResumePercent && poolResumePercent <= 100,
             "need 0 <= pool-pause-percent < pool-resume-percent <= 100");
+        check(socketSendBufferBytes >= 0, "socket-send-buffer must not be negative");
         check(poolStallTimeoutMs >= 0, "pool-stall-timeout must not be negative");
         check(probeThresholdPercent >= 0 && probeThresholdPercent < 100, "probe-threshold must be 0..99");
         check(stopRatePerSec >= 1, "stop-rate must be at least 1");
@@ -447,6 +449,20 @@ public final class GatewayContext
     public GatewayContext capacityLowPercent(final int capacityLowPercent)
     {
         this.capacityLowPercent = capacityLowPercent;
+        return this;
+    }
+
+    /**
+     * @return SO_SNDBUF set on each device connection, bytes; 0 leaves the kernel's default (autotuned).
+     */
+    public int socketSendBufferBytes()
+    {
+        return socketSendBufferBytes;
+    }
+
+    public GatewayContext socketSendBufferBytes(final int socketSendBufferBytes)
+    {
+        this.socketSendBufferBytes = socketSendBufferBytes;
         return this;
     }
 

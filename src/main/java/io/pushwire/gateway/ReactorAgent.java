@@ -202,15 +202,6 @@ final class ReactorAgent implements Agent
         return timers.deadline(slot);
     }
 
-    /**
-     * @param slot a slot.
-     * @return its connection's socket, for tests that shape its kernel buffers (reactor thread only).
-     */
-    SocketChannel channel(final int slot)
-    {
-        return table.channels[slot];
-    }
-
     long connectionId(final int slot)
     {
         return ConnectionId.pack(gatewayId, reactorIndex, slot, table.generation[slot]);

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sees its offers refused once the reactor has paused.
  * <p>
  * Kernel buffers are shaped so the backlog lands in the pool: each slow device reads with a 4 KiB receive buffer
- * and the gateway's side of its connection gets a 16 KiB send buffer (left alone, it autotunes up to
+ * and the gateway's sockets get a 16 KiB send buffer ({@code socket-send-buffer}; left alone, it autotunes up to
  * {@code tcp_wmem}'s 4 MiB and swallows a thousand 4 KB MSGs before the pool sees any). A device that resumes
  * reads with a 1 MiB receive buffer: with 4 KiB, loopback TCP moves about 35 KB/s (measured: 86 MSGs of 4 KB in
  * 10 s), which is what made an earlier version of the first test look stalled at 86 MSGs.
@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GatewayBackPressureTest
 {
     private static final int PAYLOAD_LENGTH = 4000;
-    private static final int GATEWAY_SEND_BUFFER = 16 * 1024;
+    private static final int SEND_BUFFER = 16 * 1024;
     private static final long OFFER_DEADLINE_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long TOPIC = 5;
 
@@ -52,7 +52,7 @@ class GatewayBackPressureTest
     void shouldDeliverEveryOfferedMessageInOrderOnceToASlowReaderAfterItResumes()
     {
         final int total = 1_004;
-        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.chunksPerReactor(16)))
+        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.socketSendBufferBytes(SEND_BUFFER).chunksPerReactor(16)))
         {
             final TestDevice reader = slowDevice(harness, "slow-reader");
             final TestDevice bystander = harness.session("bystander", 600);
@@ -87,7 +87,7 @@ class GatewayBackPressureTest
     void shouldPauseRatherThanCloseManySlowConnectionsWhenThePoolRunsLow()
     {
         final int connections = 24;
-        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.chunksPerReactor(32)))
+        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.socketSendBufferBytes(SEND_BUFFER).chunksPerReactor(32)))
         {
             final List<TestDevice> slow = new ArrayList<>();
             for (int i = 0; i < connections; i++)
@@ -126,7 +126,7 @@ class GatewayBackPressureTest
     void shouldFinishTopicAndBroadcastFanOutsThatBackPressureStoppedHalfWayInOrder()
     {
         final int connections = 40;
-        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.chunksPerReactor(16)))
+        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.socketSendBufferBytes(SEND_BUFFER).chunksPerReactor(16)))
         {
             final List<TestDevice> devices = new ArrayList<>();
             for (int i = 0; i < connections; i++)
@@ -201,7 +201,8 @@ class GatewayBackPressureTest
     @Test
     void shouldCloseTheLargestQueuesWhenPausedLongerThanThePoolStallTimeout()
     {
-        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.chunksPerReactor(16).poolStallTimeoutMs(5_000)))
+        try (GatewayHarness harness = new GatewayHarness(
+            (ctx) -> ctx.socketSendBufferBytes(SEND_BUFFER).chunksPerReactor(16).poolStallTimeoutMs(5_000)))
         {
             final List<TestDevice> silent = new ArrayList<>();
             for (int i = 0; i < 3; i++)
@@ -236,7 +237,6 @@ class GatewayBackPressureTest
     {
         final TestDevice device = harness.session(deviceId, 600);
         device.setReceiveBuffer(4096);
-        harness.capGatewaySendBuffer(device, GATEWAY_SEND_BUFFER);
         device.reading(false);
         return device;
     }

@@ -17,9 +17,6 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.StandardSocketOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -185,24 +182,6 @@ final class GatewayHarness implements AutoCloseable
         await(deviceId + " welcomed", () -> device.received.stream().anyMatch((f) -> f.startsWith("WELCOME")));
         await(deviceId + " opened upstream", () -> upstream.stream().anyMatch((m) -> m.startsWith("opened " + ConnectionId.toString(device.sessionId))));
         return device;
-    }
-
-    /**
-     * Caps the kernel send buffer of the gateway's side of a device's connection (it autotunes up to
-     * {@code net.ipv4.tcp_wmem}'s maximum, 4 MiB, otherwise), so that a backlog for a device that does not read
-     * builds up in the reactor's chunk pool rather than in the kernel.
-     */
-    void capGatewaySendBuffer(final TestDevice device, final int bytes)
-    {
-        final ReactorAgent reactor = gateway.reactor(ConnectionId.reactor(device.sessionId));
-        try
-        {
-            reactor.channel(ConnectionId.slot(device.sessionId)).setOption(StandardSocketOptions.SO_SNDBUF, bytes);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     boolean heard(final String message)
