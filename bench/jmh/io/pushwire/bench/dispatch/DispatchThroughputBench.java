@@ -268,7 +268,7 @@ public final class DispatchThroughputBench
             return adapters[0].poll(256) + adapters[1].poll(256);
         }
 
-        public void onDeliver(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+        public boolean onDeliver(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
         {
             final int type = FrameHeader.type(buffer, offset);
             if (type == FrameType.NOTIFY)
@@ -279,11 +279,11 @@ public final class DispatchThroughputBench
                 {
                     send(connectionId, FrameType.PULL, FrameEncoder.pull(ack, 0, notify.streamId(), cursors[device] + 1, notify.newestSeq()));
                 }
-                return;
+                return true;
             }
             if (type != FrameType.MSG)
             {
-                return;
+                return true;
             }
             final long now = System.nanoTime();
             msg.wrap(buffer, offset + FrameHeader.headerLength(buffer, offset), FrameHeader.bodyLength(buffer, offset),
@@ -293,6 +293,7 @@ public final class DispatchThroughputBench
             final int device = ConnectionId.slot(connectionId);
             cursors[device] = Math.max(cursors[device], msg.seq());
             send(connectionId, FrameType.ACK, FrameEncoder.ack(ack, 0, msg.streamId(), msg.seq()));
+            return true;
         }
 
         private void send(final long connectionId, final int type, final int frameLength)
@@ -317,8 +318,9 @@ public final class DispatchThroughputBench
         {
         }
 
-        public void onTopicDeliver(final long topicStreamId, final DirectBuffer buffer, final int offset, final int length)
+        public boolean onTopicDeliver(final long topicStreamId, final DirectBuffer buffer, final int offset, final int length)
         {
+            return true;
         }
     }
 }

@@ -73,7 +73,7 @@ final class Deliverer
             }
             else
             {
-                outbox.markDeviceRetry(device);
+                outbox.markDeviceRetry(device, connectionId);
             }
             return;
         }
@@ -132,7 +132,7 @@ final class Deliverer
             if (recentBindTopics[slot] == topicStreamId && state.routeConnectionId[device] == connectionId &&
                 !outbox.notify(connectionId, topicStreamId, seq))
             {
-                outbox.markDeviceRetry(device);
+                outbox.markDeviceRetry(device, connectionId);
             }
         }
     }
@@ -157,41 +157,23 @@ final class Deliverer
     }
 
     /**
-     * Retries NOTIFYs for devices and topics whose sends were back-pressured.
+     * Retries NOTIFYs for devices and topics whose sends were back-pressured: per gateway reactor, up to
+     * {@code limit} devices, stopping at the first that reactor still refuses (its publication is full: the rest
+     * of its devices would be refused too), so one reactor that stays back-pressured holds back no other's.
      *
+     * @param limit most devices tried per reactor, and topics tried.
      * @return NOTIFYs sent.
      */
     int retry(final int limit)
     {
         int work = 0;
-        retryScratch.clear();
-        final IntHashSet.IntIterator devices = outbox.retryDevices().iterator();
-        while (devices.hasNext() && retryScratch.size() < limit)
+        final IntArrayList reactors = outbox.retryReactors();
+        // reactors listed while this runs (a device now routed elsewhere) are retried from the next call
+        for (int r = 0, count = reactors.size(); r < count; r++)
         {
-            retryScratch.addInt(devices.nextValue());
+            work += retryDevices(reactors.getInt(r), limit);
         }
-        // Sends happen after the iteration: a failed send marks the device again, which must not modify the
-        // set while it is being iterated.
-        for (int i = 0, size = retryScratch.size(); i < size; i++)
-        {
-            final int device = retryScratch.getInt(i);
-            final long connectionId = state.routeConnectionId[device];
-            if (DispatchState.NO_CONNECTION == connectionId)
-            {
-                outbox.retryDevices().remove(device);
-                continue;
-            }
-            if (!outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
-            {
-                break;
-            }
-            outbox.retryDevices().remove(device);
-            counters.backPressureRetries.incrementOrdered();
-            ensureCapacity(device);
-            notifyOutstanding[device] = true;
-            notifyTopics(device, connectionId, CursorLookup.NONE);
-            work++;
-        }
+        outbox.pruneRetryReactors();
         retryScratch.clear();
         final IntHashSet.IntIterator topics = outbox.retryTopics().iterator();
         while (topics.hasNext() && retryScratch.size() < limit)
@@ -207,6 +189,48 @@ final class Deliverer
             }
             outbox.retryTopics().remove(topic);
             counters.backPressureRetries.incrementOrdered();
+            work++;
+        }
+        return work;
+    }
+
+    private int retryDevices(final int reactorIndex, final int limit)
+    {
+        final IntHashSet marked = outbox.retryDevices(reactorIndex);
+        retryScratch.clear();
+        final IntHashSet.IntIterator iterator = marked.iterator();
+        while (iterator.hasNext() && retryScratch.size() < limit)
+        {
+            retryScratch.addInt(iterator.nextValue());
+        }
+        // Sends happen after the iteration: a failed send marks the device again, which must not modify the
+        // set while it is being iterated.
+        int work = 0;
+        for (int i = 0, size = retryScratch.size(); i < size; i++)
+        {
+            final int device = retryScratch.getInt(i);
+            final long connectionId = state.routeConnectionId[device];
+            if (DispatchState.NO_CONNECTION == connectionId)
+            {
+                marked.remove(device);
+                continue;
+            }
+            if (!outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
+            {
+                if (Outbox.reactorIndex(connectionId) == reactorIndex)
+                {
+                    break;
+                }
+                // the device reconnected through another reactor, which refuses too: it waits for that one
+                marked.remove(device);
+                outbox.markDeviceRetry(device, connectionId);
+                continue;
+            }
+            marked.remove(device);
+            counters.backPressureRetries.incrementOrdered();
+            ensureCapacity(device);
+            notifyOutstanding[device] = true;
+            notifyTopics(device, connectionId, CursorLookup.NONE);
             work++;
         }
         return work;
@@ -271,7 +295,7 @@ final class Deliverer
                 }
                 if (!outbox.gap(connectionId, streamId, seq, runEnd, reason))
                 {
-                    outbox.markDeviceRetry(device);
+                    outbox.markDeviceRetry(device, connectionId);
                     return;
                 }
                 counters.gapsSent.incrementOrdered();
@@ -282,7 +306,7 @@ final class Deliverer
             {
                 if (!outbox.gap(connectionId, streamId, seq, seq, Protocol.GAP_TRIMMED))
                 {
-                    outbox.markDeviceRetry(device);
+                    outbox.markDeviceRetry(device, connectionId);
                     return;
                 }
                 counters.gapsSent.incrementOrdered();
@@ -294,7 +318,7 @@ final class Deliverer
             }
             else
             {
-                outbox.markDeviceRetry(device);
+                outbox.markDeviceRetry(device, connectionId);
                 return;
             }
             if (unicast)
@@ -391,7 +415,7 @@ final class Deliverer
         }
         else
         {
-            outbox.markDeviceRetry(device);
+            outbox.markDeviceRetry(device, connectionId);
         }
     }
 
@@ -420,7 +444,7 @@ final class Deliverer
             }
             else
             {
-                outbox.markDeviceRetry(device);
+                outbox.markDeviceRetry(device, connectionId);
             }
         }
     }

@@ -138,7 +138,7 @@ public final class DispatchAgent implements Agent
         {
             work += outbox.retryControl();
         }
-        if (!outbox.retryDevices().isEmpty() || !outbox.retryTopics().isEmpty())
+        if (outbox.hasRetries())
         {
             work += deliverer.retry(RETRY_LIMIT);
         }

@@ -10,6 +10,7 @@ import io.pushwire.link.TopicFanoutProxy;
 import io.pushwire.protocol.FrameEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntHashSet;
 
 /**
@@ -21,6 +22,10 @@ import org.agrona.collections.IntHashSet;
  * a device frame that cannot be offered marks the device for a NOTIFY retried every duty cycle
  * ({@link #markDeviceRetry}); a topic frame marks the topic for a fan-out NOTIFY; a control message goes
  * to a FIFO retry ring, retried in order. The send methods return false when the offer failed.
+ * <p>
+ * Marked devices are kept per gateway reactor (one publication each): a reactor that still refuses, e.g. a
+ * gateway reactor paused because its chunk pool is low, holds back only its own devices' retries, never those
+ * of devices on reactors that take offers again.
  * <p>
  * Frames are encoded straight into the proxy's buffer: nothing is allocated per message. Creating a
  * reactor's publication the first time it is needed blocks the agent for a driver round trip. Not
@@ -35,7 +40,9 @@ public final class Outbox implements AutoCloseable
     private final int maxFrameLength;
     private final GatewayProxy[] proxies = new GatewayProxy[ConnectionId.MAX_GATEWAYS * ConnectionId.MAX_REACTORS];
     private final TopicFanoutProxy fanout;
-    private final IntHashSet retryDevices = new IntHashSet();
+    private final IntHashSet[] retryDevices = new IntHashSet[proxies.length];
+    private final boolean[] retryListed = new boolean[proxies.length];
+    private final IntArrayList retryReactors = new IntArrayList();
     private final IntHashSet retryTopics = new IntHashSet();
     private final int maxControl;
     private int[] controlTypes = new int[1024];
@@ -74,9 +81,56 @@ public final class Outbox implements AutoCloseable
         return controlDropped;
     }
 
-    public IntHashSet retryDevices()
+    /**
+     * @return true if a device or a topic waits for a NOTIFY retry.
+     */
+    public boolean hasRetries()
     {
-        return retryDevices;
+        return !retryReactors.isEmpty() || !retryTopics.isEmpty();
+    }
+
+    /**
+     * @return the reactors (see {@link #reactorIndex(long)}) that have devices marked for a retry; a reactor whose
+     * set has been emptied stays listed until {@link #pruneRetryReactors()}.
+     */
+    public IntArrayList retryReactors()
+    {
+        return retryReactors;
+    }
+
+    /**
+     * @param reactorIndex a reactor, as {@link #reactorIndex(long)} names it.
+     * @return the devices marked for a retry on it, or null if none ever were.
+     */
+    public IntHashSet retryDevices(final int reactorIndex)
+    {
+        return retryDevices[reactorIndex];
+    }
+
+    /**
+     * Forgets reactors whose retry set is empty.
+     */
+    public void pruneRetryReactors()
+    {
+        for (int i = retryReactors.size() - 1; i >= 0; i--)
+        {
+            final int reactorIndex = retryReactors.getInt(i);
+            if (retryDevices[reactorIndex].isEmpty())
+            {
+                retryReactors.fastUnorderedRemove(i);
+                retryListed[reactorIndex] = false;
+            }
+        }
+    }
+
+    /**
+     * @param connectionId a connection.
+     * @return the index of its gateway reactor (and of the publication to it): 0 to
+     * {@code MAX_GATEWAYS * MAX_REACTORS - 1}.
+     */
+    public static int reactorIndex(final long connectionId)
+    {
+        return ConnectionId.gatewayId(connectionId) * ConnectionId.MAX_REACTORS + ConnectionId.reactor(connectionId);
     }
 
     public IntHashSet retryTopics()
@@ -84,9 +138,27 @@ public final class Outbox implements AutoCloseable
         return retryTopics;
     }
 
-    public void markDeviceRetry(final int device)
+    /**
+     * Marks a device whose frame could not be offered: it gets a NOTIFY once its reactor takes offers again.
+     *
+     * @param device       the device.
+     * @param connectionId the connection the offer was for: its reactor is the one to wait for.
+     */
+    public void markDeviceRetry(final int device, final long connectionId)
     {
-        retryDevices.add(device);
+        final int reactorIndex = reactorIndex(connectionId);
+        IntHashSet devices = retryDevices[reactorIndex];
+        if (null == devices)
+        {
+            devices = new IntHashSet();
+            retryDevices[reactorIndex] = devices;
+        }
+        if (!retryListed[reactorIndex])
+        {
+            retryListed[reactorIndex] = true;
+            retryReactors.addInt(reactorIndex);
+        }
+        devices.add(device);
     }
 
     public void markTopicRetry(final int topicStreamId)
@@ -270,14 +342,13 @@ public final class Outbox implements AutoCloseable
 
     private GatewayProxy proxy(final long connectionId)
     {
-        final int gatewayId = ConnectionId.gatewayId(connectionId);
-        final int reactor = ConnectionId.reactor(connectionId);
-        final int index = gatewayId * ConnectionId.MAX_REACTORS + reactor;
+        final int index = reactorIndex(connectionId);
         GatewayProxy proxy = proxies[index];
         if (null == proxy)
         {
-            final ExclusivePublication publication = aeron.addExclusivePublication(
-                channel, LinkConfiguration.downstreamStreamId(gatewayId, reactor));
+            final int streamId =
+                LinkConfiguration.downstreamStreamId(ConnectionId.gatewayId(connectionId), ConnectionId.reactor(connectionId));
+            final ExclusivePublication publication = aeron.addExclusivePublication(channel, streamId);
             proxy = new GatewayProxy(publication, maxFrameLength);
             proxies[index] = proxy;
         }

@@ -29,6 +29,7 @@ final class ConnectionAcceptor
     private final GatewayState state;
     private final Selector selector;
     private final long authTimeoutMs;
+    private final int socketSendBufferBytes;
     private final int highWater;
     private final int lowWater;
     private InetSocketAddress bindAddress;
@@ -57,6 +58,7 @@ final class ConnectionAcceptor
         this.state = state;
         this.selector = selector;
         this.authTimeoutMs = ctx.authTimeoutMs();
+        this.socketSendBufferBytes = ctx.socketSendBufferBytes();
         this.highWater = Math.max(1, (int)((long)table.capacity() * ctx.capacityHighPercent() / 100));
         this.lowWater = (int)((long)table.capacity() * ctx.capacityLowPercent() / 100);
         this.bindAddress = new InetSocketAddress(ctx.host(), port);
@@ -118,6 +120,10 @@ final class ConnectionAcceptor
             {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+                if (socketSendBufferBytes > 0)
+                {
+                    channel.setOption(StandardSocketOptions.SO_SNDBUF, socketSendBufferBytes);
+                }
                 table.keys[slot] = channel.register(selector, SelectionKey.OP_READ, table.attachments[slot]);
             }
             catch (final IOException ex)

@@ -18,8 +18,13 @@ import java.nio.channels.SocketChannel;
  * <p>
  * Slow consumers: queued bytes above the hard limit close the connection at once; above the soft limit
  * for longer than the soft time close it at the next {@link #sweepSoftLimits(int)}. Both closes are
- * {@link CloseReason#SLOW_CONSUMER} and counted; the device's messages stay in dispatch's store. A pool
- * that runs dry closes the connection that needed the chunk with {@link CloseReason#OVERLOADED}.
+ * {@link CloseReason#SLOW_CONSUMER} and counted; the device's messages stay in dispatch's store.
+ * <p>
+ * The pool is shared by the reactor's connections, so the reactor stops taking deliveries and fan-outs
+ * before it runs dry ({@link PoolBackPressure}); a reactor paused too long sheds its largest queues
+ * ({@link #shedLargestQueues(int)}). A pool that runs dry all the same (the reserve below the pause mark used
+ * up by control frames and partial reads) closes the connection that needed the chunk with
+ * {@link CloseReason#OVERLOADED}: the last resort, counted in {@code chunk pool exhausted}.
  */
 final class ConnectionWriter
 {
@@ -44,6 +49,8 @@ final class ConnectionWriter
     private final int softTimeMs;
     private final ByteBuffer scratch;
     private final UnsafeBuffer scratchBuffer;
+    private final ByteBuffer fanOut;
+    private final UnsafeBuffer fanOutBuffer;
     private final ByteBuffer poolByteBuffer;
     private final ByteBuffer control = BufferUtil.allocateDirectAligned(4096, 64);
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(control);
@@ -68,6 +75,8 @@ final class ConnectionWriter
         this.softTimeMs = (int)Math.min(Integer.MAX_VALUE / 2, ctx.outboundSoftTimeMs());
         this.scratch = BufferUtil.allocateDirectAligned(scratchLength, 64);
         this.scratchBuffer = new UnsafeBuffer(scratch);
+        this.fanOut = BufferUtil.allocateDirectAligned(scratchLength, 64);
+        this.fanOutBuffer = new UnsafeBuffer(fanOut);
         this.poolByteBuffer = pool.byteBuffer().duplicate();
     }
 
@@ -113,16 +122,43 @@ final class ConnectionWriter
      */
     int writeScratch(final int slot, final int length)
     {
+        return writeDirect(slot, scratch, scratchBuffer, length);
+    }
+
+    /**
+     * @return the buffer a topic or broadcast frame is kept in (at offset 0) while it is fanned out, apart from
+     * {@link #scratchBuffer()} because a fan-out may wait over duty cycles (back pressure) while PONGs and
+     * WELCOMEs are encoded in the scratch buffer.
+     */
+    UnsafeBuffer fanOutBuffer()
+    {
+        return fanOutBuffer;
+    }
+
+    /**
+     * Writes the frame held at offset 0 of {@link #fanOutBuffer()}.
+     *
+     * @param slot   the connection.
+     * @param length the frame's length.
+     * @return {@link #OK} or {@link #CLOSED}.
+     */
+    int writeFanOut(final int slot, final int length)
+    {
+        return writeDirect(slot, fanOut, fanOutBuffer, length);
+    }
+
+    private int writeDirect(final int slot, final ByteBuffer src, final UnsafeBuffer srcView, final int length)
+    {
         framesOut++;
         if (SingleThreadChunkPool.NONE != table.writeHead[slot])
         {
-            return enqueue(slot, scratchBuffer, 0, length);
+            return enqueue(slot, srcView, 0, length);
         }
         final int written;
         try
         {
-            scratch.limit(length).position(0);
-            written = table.channels[slot].write(scratch);
+            src.limit(length).position(0);
+            written = table.channels[slot].write(src);
         }
         catch (final IOException ex)
         {
@@ -132,7 +168,7 @@ final class ConnectionWriter
         bytesOut += written;
         if (written < length)
         {
-            final int result = enqueue(slot, scratchBuffer, written, length - written);
+            final int result = enqueue(slot, srcView, written, length - written);
             if (OK == result)
             {
                 final SelectionKey key = table.keys[slot];
@@ -312,6 +348,43 @@ final class ConnectionWriter
                 closer.close(slot, CloseReason.SLOW_CONSUMER, 0);
                 closed++;
             }
+        }
+        return closed;
+    }
+
+    /**
+     * Closes the connections with the largest unsent queues, largest first, until the pool has
+     * {@code freeChunks} free or no connection has anything queued: a reactor that stayed paused for its pool
+     * too long. Counted and closed as {@link CloseReason#SLOW_CONSUMER}: they are the consumers that hold the
+     * pool. One scan of the slots per close; runs at most once a second.
+     *
+     * @param freeChunks free chunks wanted.
+     * @return connections closed.
+     */
+    int shedLargestQueues(final int freeChunks)
+    {
+        int closed = 0;
+        final int[] queued = table.outboundBytes;
+        final int capacity = table.capacity();
+        while (pool.available() < freeChunks)
+        {
+            int largest = -1;
+            int largestBytes = 0;
+            for (int slot = 0; slot < capacity; slot++)
+            {
+                if (queued[slot] > largestBytes)
+                {
+                    largestBytes = queued[slot];
+                    largest = slot;
+                }
+            }
+            if (largest < 0)
+            {
+                break;
+            }
+            counters.slowConsumerCloses.increment();
+            closer.close(largest, CloseReason.SLOW_CONSUMER, 0);
+            closed++;
         }
         return closed;
     }

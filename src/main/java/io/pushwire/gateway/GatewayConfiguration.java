@@ -69,6 +69,18 @@ public final class GatewayConfiguration
         "pushwire.gateway.capacity-high", "95", "percent of a reactor's slots in use at which it closes its listener");
     public static final Setting CAPACITY_LOW = Setting.of(
         "pushwire.gateway.capacity-low", "85", "percent of a reactor's slots in use at or below which it reopens its listener");
+    public static final Setting SOCKET_SEND_BUFFER = Setting.of(
+        "pushwire.gateway.socket-send-buffer", "0", "SO_SNDBUF of device connections (0: the kernel's default and " +
+            "autotuning, up to net.ipv4.tcp_wmem's maximum per connection)");
+    public static final Setting POOL_PAUSE_PERCENT = Setting.of(
+        "pushwire.gateway.pool-pause-percent", "12", "percent of a reactor's chunks free below which it stops taking " +
+            "deliveries and fan-outs from dispatch (back pressure on the link); at least one chunk");
+    public static final Setting POOL_RESUME_PERCENT = Setting.of(
+        "pushwire.gateway.pool-resume-percent", "25", "percent of a reactor's chunks free at or above which a paused reactor " +
+            "takes deliveries and fan-outs again");
+    public static final Setting POOL_STALL_TIMEOUT = Setting.of(
+        "pushwire.gateway.pool-stall-timeout", "10s", "how long a reactor may stay paused for its chunk pool before the " +
+            "connections with the largest unsent queues are closed (SLOW_CONSUMER) until it can resume");
     public static final Setting UPSTREAM_STALL_TIMEOUT = Setting.of(
         "pushwire.gateway.upstream-stall-timeout", "10s", "how long a connection may wait for the dispatch link before it closes (OVERLOADED)");
     public static final Setting PROBE_PORT = Setting.of(
@@ -102,7 +114,7 @@ public final class GatewayConfiguration
             ID, HOST, PORT, REACTORS, THREADING, MAX_CONNECTIONS, MAX_FRAME_LENGTH, CHUNK_LENGTH, CHUNKS, AUTH_KEYS,
             AUTH_TIMEOUT, HEARTBEAT_MIN, HEARTBEAT_MAX, HEARTBEAT_FACTOR, HEARTBEAT_GRACE, TIMER_TICK, RATE, RATE_BURST,
             OUTBOUND_HARD_LIMIT, OUTBOUND_SOFT_LIMIT, OUTBOUND_SOFT_TIME, CAPACITY_HIGH, CAPACITY_LOW,
-            UPSTREAM_STALL_TIMEOUT, PROBE_PORT, PROBE_THRESHOLD, PROBE_MAX_DELAY, REDIRECT_TO, STOP_RATE, STOP_TIMEOUT,
+            SOCKET_SEND_BUFFER, POOL_PAUSE_PERCENT, POOL_RESUME_PERCENT, POOL_STALL_TIMEOUT, UPSTREAM_STALL_TIMEOUT, PROBE_PORT, PROBE_THRESHOLD, PROBE_MAX_DELAY, REDIRECT_TO, STOP_RATE, STOP_TIMEOUT,
             VERSION_LABEL));
         settings.addAll(LinkConfiguration.settings());
         return settings;

@@ -48,6 +48,10 @@ public final class GatewayContext
     private long outboundSoftTimeMs = ms(OUTBOUND_SOFT_TIME.getDurationNs(TimeUnit.SECONDS));
     private int capacityHighPercent = CAPACITY_HIGH.getInt();
     private int capacityLowPercent = CAPACITY_LOW.getInt();
+    private int socketSendBufferBytes = (int)SOCKET_SEND_BUFFER.getSizeBytes();
+    private int poolPausePercent = POOL_PAUSE_PERCENT.getInt();
+    private int poolResumePercent = POOL_RESUME_PERCENT.getInt();
+    private long poolStallTimeoutMs = ms(POOL_STALL_TIMEOUT.getDurationNs(TimeUnit.SECONDS));
     private long upstreamStallTimeoutMs = ms(UPSTREAM_STALL_TIMEOUT.getDurationNs(TimeUnit.SECONDS));
     private int probePort = PROBE_PORT.get().isBlank() ? 0 : PROBE_PORT.getInt();
     private int probeThresholdPercent = PROBE_THRESHOLD.getInt();
@@ -100,6 +104,10 @@ public final class GatewayContext
         check(outboundSoftLimit <= outboundHardLimit, "outbound-soft-limit must not exceed outbound-hard-limit");
         check(capacityLowPercent < capacityHighPercent && capacityHighPercent <= 100 && capacityLowPercent >= 0,
             "need 0 <= capacity-low < capacity-high <= 100");
+        check(poolPausePercent >= 0 && poolPausePercent < poolResumePercent && poolResumePercent <= 100,
+            "need 0 <= pool-pause-percent < pool-resume-percent <= 100");
+        check(socketSendBufferBytes >= 0, "socket-send-buffer must not be negative");
+        check(poolStallTimeoutMs >= 0, "pool-stall-timeout must not be negative");
         check(probeThresholdPercent >= 0 && probeThresholdPercent < 100, "probe-threshold must be 0..99");
         check(stopRatePerSec >= 1, "stop-rate must be at least 1");
         if (0 == probePort)
@@ -441,6 +449,62 @@ public final class GatewayContext
     public GatewayContext capacityLowPercent(final int capacityLowPercent)
     {
         this.capacityLowPercent = capacityLowPercent;
+        return this;
+    }
+
+    /**
+     * @return SO_SNDBUF set on each device connection, bytes; 0 leaves the kernel's default (autotuned).
+     */
+    public int socketSendBufferBytes()
+    {
+        return socketSendBufferBytes;
+    }
+
+    public GatewayContext socketSendBufferBytes(final int socketSendBufferBytes)
+    {
+        this.socketSendBufferBytes = socketSendBufferBytes;
+        return this;
+    }
+
+    /**
+     * @return percent of a reactor's chunks free below which it pauses taking deliveries and fan-outs from the link.
+     */
+    public int poolPausePercent()
+    {
+        return poolPausePercent;
+    }
+
+    public GatewayContext poolPausePercent(final int poolPausePercent)
+    {
+        this.poolPausePercent = poolPausePercent;
+        return this;
+    }
+
+    /**
+     * @return percent of a reactor's chunks free at or above which a paused reactor takes them again.
+     */
+    public int poolResumePercent()
+    {
+        return poolResumePercent;
+    }
+
+    public GatewayContext poolResumePercent(final int poolResumePercent)
+    {
+        this.poolResumePercent = poolResumePercent;
+        return this;
+    }
+
+    /**
+     * @return how long a reactor may stay paused for its pool before its largest unsent queues are closed, ms.
+     */
+    public long poolStallTimeoutMs()
+    {
+        return poolStallTimeoutMs;
+    }
+
+    public GatewayContext poolStallTimeoutMs(final long poolStallTimeoutMs)
+    {
+        this.poolStallTimeoutMs = poolStallTimeoutMs;
         return this;
     }
 

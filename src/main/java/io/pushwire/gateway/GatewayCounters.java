@@ -19,7 +19,7 @@ import java.util.Locale;
  * Thread-safety: the counters are shared by every reactor of the process, so reactors update them with
  * atomic adds ({@link AtomicCounter#increment()}, {@link AtomicCounter#getAndAdd(long)}); the busy ones
  * (frames and bytes) are summed locally per duty cycle and added once. Gauges (connections, sessions,
- * outbound bytes queued) are adjusted with signed adds, never set, for the same reason.
+ * outbound bytes queued, reactors paused) are adjusted with signed adds, never set, for the same reason.
  */
 public final class GatewayCounters implements AutoCloseable
 {
@@ -44,6 +44,8 @@ public final class GatewayCounters implements AutoCloseable
     public static final int PROBE_DELAYED = CounterTypes.GATEWAY_BASE + 18;
     public static final int PROBE_DROPPED = CounterTypes.GATEWAY_BASE + 19;
     public static final int DOWNSTREAM_DROPPED = CounterTypes.GATEWAY_BASE + 20;
+    public static final int DOWNSTREAM_PAUSES = CounterTypes.GATEWAY_BASE + 21;
+    public static final int REACTORS_PAUSED = CounterTypes.GATEWAY_BASE + 22;
 
     /**
      * Type id of the close counter for reason {@code r} is {@code CLOSES_BASE + r}.
@@ -71,6 +73,14 @@ public final class GatewayCounters implements AutoCloseable
     public final AtomicCounter probeDelayed;
     public final AtomicCounter probeDropped;
     public final AtomicCounter downstreamDropped;
+    /**
+     * Times a reactor stopped taking deliveries and fan-outs from the link because its chunk pool ran low.
+     */
+    public final AtomicCounter downstreamPauses;
+    /**
+     * Gauge: reactors paused for their chunk pool now.
+     */
+    public final AtomicCounter reactorsPaused;
     private final AtomicCounter[] closes = new AtomicCounter[CloseReason.MAX_REASON + 1];
     private final List<AtomicCounter> all = new ArrayList<>();
 
@@ -104,6 +114,8 @@ public final class GatewayCounters implements AutoCloseable
         probeDelayed = add(aeron, key, PROBE_DELAYED, prefix + "probe answers delayed");
         probeDropped = add(aeron, key, PROBE_DROPPED, prefix + "probe answers dropped");
         downstreamDropped = add(aeron, key, DOWNSTREAM_DROPPED, prefix + "downstream frames for gone connections");
+        downstreamPauses = add(aeron, key, DOWNSTREAM_PAUSES, prefix + "downstream pauses (chunk pool low)");
+        reactorsPaused = add(aeron, key, REACTORS_PAUSED, prefix + "reactors paused (chunk pool low)");
         for (int reason = 1; reason <= CloseReason.MAX_REASON; reason++)
         {
             closes[reason] = add(aeron, key, CLOSES_BASE + reason,

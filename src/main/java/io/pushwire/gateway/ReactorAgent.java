@@ -38,9 +38,16 @@ import java.util.function.Consumer;
  * <p>
  * Duty cycle: read the clocks once; retry upstream events the link refused; resume connections that were
  * waiting for the link; {@code selectNow} and handle ready keys (accept, flush queued writes, read into the
- * scratch buffer and decode in place); poll the downstream and topic streams; fire due deadlines; once a
- * second sweep soft limits, check capacity and (reactor 0) send GATEWAY_STATUS; move connections off if a
- * drain is on. Never blocks: the idle strategy sleeps when a cycle found no work.
+ * scratch buffer and decode in place); re-evaluate the pool's back pressure; poll the downstream stream;
+ * finish a fan-out that back pressure stopped, else poll the topic stream; fire due deadlines; once a second
+ * sweep soft limits, shed the largest queues if paused for the pool too long, check capacity and (reactor 0)
+ * send GATEWAY_STATUS; move connections off if a drain is on. Never blocks: the idle strategy sleeps when a
+ * cycle found no work.
+ * <p>
+ * Back pressure is re-evaluated every cycle from the pool's free count ({@link PoolBackPressure#update()}),
+ * never only on a path that a pause itself stops (a poll, a delivery, a flush): chunks returned by a flush of
+ * {@code OP_WRITE} or by a close are seen by the next cycle, and the downstream stream is polled every cycle
+ * (a paused reactor takes the CLOSE and TOPIC_BIND/UNBIND messages before the first refused DELIVER).
  */
 final class ReactorAgent implements Agent
 {
@@ -62,11 +69,13 @@ final class ReactorAgent implements Agent
     private final EpochClock epochClock;
     private final ConnectionTable table;
     private final SingleThreadChunkPool pool;
+    private final PoolBackPressure backPressure;
     private final ConnectionWriter writer;
     private final ConnectionTimers timers;
     private final DeviceFrameAdapter frames;
     private final ConnectionReader reader;
     private final PendingUpstream pendingUpstream;
+    private final DownstreamHandler downstreamHandler;
     private final Selector selector;
     private final ConnectionAcceptor acceptor;
     private final Consumer<SelectionKey> keyHandler = this::onSelectedKey;
@@ -110,14 +119,15 @@ final class ReactorAgent implements Agent
         this.nowEpochMs = epochClock.time();
         this.table = new ConnectionTable(ctx.slotsPerReactor());
         this.pool = new SingleThreadChunkPool(ctx.chunkLength(), ctx.chunksPerReactor());
+        this.backPressure = new PoolBackPressure(pool, counters, ctx);
         this.writer = new ConnectionWriter(table, pool, counters, this::close, ctx, Math.max(64 * 1024, ctx.chunkLength()));
         this.timers = new ConnectionTimers(table, ctx.timerTickMs(), nowMs, this::onDeadline);
         this.frames = new DeviceFrameAdapter(
             this, table, dispatch, counters, new TokenVerifier(TokenKeys.parse(ctx.authKeys())), ctx);
         this.reader = new ConnectionReader(table, pool, frames, counters, this::close, ctx);
         this.pendingUpstream = new PendingUpstream(dispatch, counters, table.capacity());
-        final DownstreamHandler downstreamHandler =
-            new DownstreamHandler(gatewayId, reactorIndex, table, writer, counters, this::close);
+        this.downstreamHandler =
+            new DownstreamHandler(gatewayId, reactorIndex, table, writer, counters, this::close, backPressure);
         this.downstreamAdapter = new DownstreamAdapter(downstream, downstreamHandler);
         this.topicAdapter = new DownstreamAdapter(topicStream, downstreamHandler);
         this.heartbeatGraceMs = ctx.heartbeatGraceMs();
@@ -176,6 +186,14 @@ final class ReactorAgent implements Agent
     }
 
     /**
+     * @return true while the reactor takes no deliveries or fan-outs because its chunk pool is low.
+     */
+    boolean isPausedForPool()
+    {
+        return backPressure.isPaused();
+    }
+
+    /**
      * @param slot a slot.
      * @return its current heartbeat or auth deadline, ms on the reactor clock ({@code Long.MAX_VALUE} if none).
      */
@@ -196,6 +214,7 @@ final class ReactorAgent implements Agent
         nowEpochMs = epochClock.time();
         writer.nowMs((int)nowMs);
         reader.nowMs(nowMs);
+        backPressure.nowMs(nowMs);
         frames.now(nowNs, nowEpochMs);
 
         int work = pendingUpstream.retry();
@@ -213,8 +232,16 @@ final class ReactorAgent implements Agent
             throw new UncheckedIOException(ex);
         }
         work += keyWork;
+        backPressure.update();
         work += downstreamAdapter.poll(FRAGMENT_LIMIT);
-        work += topicAdapter.poll(FRAGMENT_LIMIT);
+        if (downstreamHandler.isFanOutPending())
+        {
+            work += downstreamHandler.continueFanOut();
+        }
+        if (!downstreamHandler.isFanOutPending())
+        {
+            work += topicAdapter.poll(FRAGMENT_LIMIT);
+        }
         work += timers.poll(nowMs, TIMER_LIMIT);
         if (0 != state.drainReason() || 0 != drainReason)
         {
@@ -370,6 +397,11 @@ final class ReactorAgent implements Agent
     private int housekeeping()
     {
         int work = writer.sweepSoftLimits(table.capacity());
+        if (backPressure.isStalled())
+        {
+            work += writer.shedLargestQueues(backPressure.resumeAtChunks());
+            backPressure.update();
+        }
         acceptor.checkCapacity();
         if (0 == reactorIndex)
         {
@@ -437,6 +469,7 @@ final class ReactorAgent implements Agent
 
     public void onClose()
     {
+        backPressure.close();
         acceptor.closeForGood();
         for (int slot = 0; slot < table.capacity(); slot++)
         {

@@ -29,6 +29,7 @@ final class SocketDevice implements AutoCloseable
     private final StreamingFrameDecoder decoder = new StreamingFrameDecoder(Protocol.MAX_BODY_LENGTH, true);
     private final UnsafeBuffer hello = new UnsafeBuffer(new byte[1024]);
     private boolean closed;
+    private boolean reading = true;
     boolean welcomed;
 
     SocketDevice(final int port, final String deviceId, final byte[] token, final Map<Long, Long> cursors)
@@ -61,9 +62,29 @@ final class SocketDevice implements AutoCloseable
         return closed;
     }
 
+    /**
+     * @param reading false to leave what arrives in the socket (a device that cannot keep up), true to read again.
+     */
+    void reading(final boolean reading)
+    {
+        this.reading = reading;
+    }
+
+    void setReceiveBuffer(final int bytes)
+    {
+        try
+        {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, bytes);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     int poll()
     {
-        if (closed)
+        if (closed || !reading)
         {
             return 0;
         }

@@ -162,7 +162,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
         }
     }
 
-    public void onDeliver(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+    public boolean onDeliver(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
     {
         final TestDevice device = devices.get(connectionId);
         if (null != device)
@@ -170,6 +170,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
             deliveredFrames++;
             device.onFrame(buffer, offset, length);
         }
+        return true;
     }
 
     public void onClose(final long connectionId, final int closeReason)
@@ -199,7 +200,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
         }
     }
 
-    public void onTopicDeliver(final long topicStreamId, final DirectBuffer buffer, final int offset, final int length)
+    public boolean onTopicDeliver(final long topicStreamId, final DirectBuffer buffer, final int offset, final int length)
     {
         for (final TestDevice device : devices.values().toArray(new TestDevice[0]))
         {
@@ -209,6 +210,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
                 device.onFrame(buffer, offset, length);
             }
         }
+        return true;
     }
 
     public void close()

@@ -170,6 +170,44 @@ class UnicastDeliveryTest
     }
 
     @Test
+    void shouldNotifyDevicesOnAReactorThatTakesOffersAgainWhileAnotherReactorStillRefuses()
+    {
+        harness = new DispatchHarness(storeDir, (ctx) -> {});
+        final TestGateway refusing = new TestGateway(harness.aeron, 9, 0, false);
+        final TestGateway recovering = new TestGateway(harness.aeron, 8, 0, false);
+        harness.gateways.add(refusing);
+        harness.gateways.add(recovering);
+        harness.await("upstream connected", () -> refusing.isConnected() && recovering.isConnected());
+        final List<TestDevice> waiting = new ArrayList<>();
+        final List<TestDevice> served = new ArrayList<>();
+        for (int i = 0; i < 8; i++)
+        {
+            waiting.add(refusing.connect("waiting-" + i, harness.clock.time(), Map.of()));
+            served.add(recovering.connect("served-" + i, harness.clock.time(), Map.of()));
+        }
+        harness.await("online", () -> harness.state().onlineDevices() == 16);
+        for (int i = 0; i < 8; i++)
+        {
+            harness.push(PushRequest.toDevice("waiting-" + i).payload("w" + i));
+            harness.push(PushRequest.toDevice("served-" + i).payload("s" + i));
+        }
+        harness.settle();
+        assertTrue(harness.agent().backPressured() >= 16, "every offer refused: neither reactor is subscribed");
+
+        recovering.subscribeDownstream();
+        harness.await("devices of the reactor that takes offers again are notified and pull, whatever the order of " +
+            "the retry set", () -> served.stream().allMatch((d) -> d.processed().size() == 1));
+        for (int i = 0; i < 8; i++)
+        {
+            assertEquals(List.of("0:1:s" + i), served.get(i).processed());
+            assertTrue(waiting.get(i).frames.isEmpty());
+        }
+
+        refusing.subscribeDownstream();
+        harness.await("and the others once theirs does", () -> waiting.stream().allMatch((d) -> d.processed().size() == 1));
+    }
+
+    @Test
     void shouldReplaceAnOlderSessionAndIgnoreItsStaleClose()
     {
         harness = new DispatchHarness(storeDir, (ctx) -> {});

@@ -28,6 +28,10 @@ final class TestDevice implements AutoCloseable
 {
     final String deviceId;
     final List<String> received = new ArrayList<>();
+    /**
+     * Every MSG received, as {@code "stream:seq"}, in arrival order.
+     */
+    final List<String> messages = new ArrayList<>();
     long sessionId;
     private final SocketChannel channel;
     private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
@@ -185,6 +189,11 @@ final class TestDevice implements AutoCloseable
             }
             case FrameType.BYE -> received.add("BYE " + d.bye().reason());
             case FrameType.REDIRECT -> received.add("REDIRECT " + d.redirect().reason());
+            case FrameType.MSG ->
+            {
+                messages.add(d.msg().streamId() + ":" + d.msg().seq());
+                received.add(FrameType.name(type) + " " + bodyLength);
+            }
             default -> received.add(FrameType.name(type) + " " + bodyLength);
         }
     }
@@ -236,6 +245,8 @@ final class TestDevice implements AutoCloseable
 
     public String toString()
     {
-        return deviceId + (closed ? " (closed) " : " ") + received;
+        final int size = received.size();
+        return deviceId + (closed ? " (closed) " : " ") + (size <= 12 ? received.toString() :
+            received.subList(0, 4) + " ... " + received.subList(size - 4, size) + " (" + size + " frames, " + messages.size() + " MSG)");
     }
 }

@@ -142,9 +142,10 @@ class LinkRoundTripTest
 
     private final class RecordingDownstream implements DownstreamListener
     {
-        public void onDeliver(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+        public boolean onDeliver(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
         {
             heard.add("deliver " + ConnectionId.toString(connectionId) + " " + ascii(buffer, offset, length));
+            return true;
         }
 
         public void onClose(final long connectionId, final int closeReason)
@@ -162,9 +163,10 @@ class LinkRoundTripTest
             heard.add("unbind " + ConnectionId.toString(connectionId) + " " + topicStreamId);
         }
 
-        public void onTopicDeliver(final long topicStreamId, final DirectBuffer buffer, final int offset, final int length)
+        public boolean onTopicDeliver(final long topicStreamId, final DirectBuffer buffer, final int offset, final int length)
         {
             heard.add("topic " + topicStreamId + " " + ascii(buffer, offset, length));
+            return true;
         }
     }
 }
