@@ -36,6 +36,8 @@ final class ConnectionReader
     private long nowMs;
     private long bytesIn;
     private int blockedCount;
+    private int deferredCount;
+    private final boolean[] deferred;
     private int blockedCursor;
     private long lastUpstreamProgressMs;
 
@@ -48,6 +50,7 @@ final class ConnectionReader
         final GatewayContext ctx)
     {
         this.table = table;
+        this.deferred = new boolean[table.capacity()];
         this.pool = pool;
         this.frames = frames;
         this.counters = counters;
@@ -69,6 +72,21 @@ final class ConnectionReader
     int blockedCount()
     {
         return blockedCount;
+    }
+
+    /**
+     * Leaves a readable connection's bytes in its socket while the link refuses upstream frames: reading them
+     * now would park them in a chunk (a chunk per connection that has anything to say, thousands at full
+     * rate, until the pool runs dry and connections are closed OVERLOADED). The connection stops being
+     * polled for reads like a blocked one and is read again once no connection holds refused bytes.
+     *
+     * @param slot a readable connection that is not blocked.
+     */
+    void deferRead(final int slot)
+    {
+        deferred[slot] = true;
+        deferredCount++;
+        block(slot);
     }
 
     /**
@@ -165,6 +183,18 @@ final class ConnectionReader
             {
                 continue;
             }
+            if (deferred[slot])
+            {
+                if (blockedCount > deferredCount)
+                {
+                    continue; // some connection still holds refused bytes: they go first
+                }
+                deferred[slot] = false;
+                deferredCount--;
+                unblock(slot);
+                resumed++;
+                continue;
+            }
             if (DeviceFrameAdapter.CLOSED == consumeChunk(slot, table.readChunk[slot]))
             {
                 continue;
@@ -178,11 +208,11 @@ final class ConnectionReader
             lastUpstreamProgressMs = nowMs;
             resumed++;
         }
-        if (blockedCount > 0 && nowMs - lastUpstreamProgressMs > stallTimeoutMs)
+        if (blockedCount > deferredCount && nowMs - lastUpstreamProgressMs > stallTimeoutMs)
         {
-            for (int slot = 0; slot < capacity && blockedCount > 0; slot++)
+            for (int slot = 0; slot < capacity && blockedCount > deferredCount; slot++)
             {
-                if (table.isUpstreamBlocked(slot))
+                if (table.isUpstreamBlocked(slot) && !deferred[slot])
                 {
                     closer.close(slot, CloseReason.OVERLOADED, ErrorCode.OVERLOADED);
                     resumed++;
@@ -208,6 +238,11 @@ final class ConnectionReader
         if (table.isUpstreamBlocked(slot))
         {
             blockedCount--;
+            if (deferred[slot])
+            {
+                deferred[slot] = false;
+                deferredCount--;
+            }
         }
     }
 

@@ -278,7 +278,14 @@ final class ReactorAgent implements Agent
         }
         if (0 != (ready & SelectionKey.OP_READ) && key.isValid() && !table.isUpstreamBlocked(slot))
         {
-            reader.onReadable(slot);
+            if (reader.blockedCount() > 0)
+            {
+                reader.deferRead(slot);
+            }
+            else
+            {
+                reader.onReadable(slot);
+            }
         }
     }
 

@@ -256,6 +256,52 @@ class GatewayLimitsTest
     }
 
     @Test
+    void shouldLeaveOtherConnectionsBytesInTheirSocketsWhileTheLinkRefuses()
+    {
+        try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.rateFramesPerSec(60_000).upstreamStallTimeoutMs(60_000)
+            .chunksPerReactor(16)))
+        {
+            final TestDevice pusher = harness.session("pusher", 600);
+            final List<TestDevice> others = new ArrayList<>();
+            for (int i = 0; i < 40; i++)
+            {
+                others.add(harness.session("other-" + i, 600));
+            }
+            harness.stallUpstream();
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[2000]);
+            for (int i = 0; i < 100 && harness.gateway.counters().upstreamBackPressure.get() == 0; i++)
+            {
+                pusher.send(FrameEncoder.up(pusher.encodeBuffer(), 0, i, 1, payload, 0, payload.capacity()));
+                harness.work();
+            }
+            harness.await("back pressure seen", () -> harness.gateway.counters().upstreamBackPressure.get() > 0);
+            for (int i = 0; i < others.size(); i++)
+            {
+                final TestDevice other = others.get(i);
+                other.send(FrameEncoder.up(other.encodeBuffer(), 0, 1000 + i, 1, payload, 0, 100));
+            }
+            harness.workFor(200);
+            assertEquals(0, harness.gateway.counters().chunkPoolExhausted.get(),
+                "40 connections with something to say while the link refuses take no chunk each");
+            for (final TestDevice other : others)
+            {
+                assertFalse(other.isClosed(), "not closed OVERLOADED");
+            }
+
+            harness.resumeUpstream();
+            for (final TestDevice other : others)
+            {
+                final String id = ConnectionId.toString(other.sessionId);
+                harness.await("frame of " + id + " reaches dispatch",
+                    () -> harness.upstream.stream().anyMatch((m) -> m.startsWith("frame " + id + " " + FrameType.UP + " ")));
+                other.ping(600);
+                harness.await("reads resumed for " + id, () -> other.hasReceived("PONG 600"));
+            }
+            assertEquals(0, harness.gateway.counters().chunkPoolExhausted.get());
+        }
+    }
+
+    @Test
     void shouldCloseConnectionsThatWaitForAStalledLinkLongerThanTheStallTimeout()
     {
         try (GatewayHarness harness = new GatewayHarness((ctx) -> ctx.rateFramesPerSec(60_000).upstreamStallTimeoutMs(2_000)))
