@@ -62,6 +62,8 @@ public final class Store implements AutoCloseable
         rollCycle = ctx.rollCycle();
         queue = SingleChronicleQueueBuilder.binary(ctx.dir())
             .rollCycle(rollCycle)
+            .indexSpacing(ctx.indexSpacing())
+            .indexCount(ctx.indexCount())
             .timeProvider(ctx.timeProvider())
             .syncMode(ctx.syncPolicy() == SyncPolicy.NONE ? SyncMode.NONE : SyncMode.SYNC)
             .build();

@@ -24,6 +24,12 @@ public final class StoreConfiguration
     public static final Setting MAX_RECORD_LENGTH = Setting.of(
         "pushwire.store.max-record-length", "64k", "largest record the store writes or reads (bounds payloads)");
 
+    public static final Setting INDEX_SPACING = Setting.of(
+        "pushwire.store.index-spacing", "16",
+        "index every Nth record (power of two): a PULL reads a message back with a scan of at most N-1 records");
+    public static final Setting INDEX_COUNT = Setting.of(
+        "pushwire.store.index-count", "8192",
+        "entries per index array (power of two); a cycle holds at most count^2 x spacing records");
     public static final Setting PRETOUCH = Setting.of(
         "pushwire.store.pretouch", "4m",
         "keep this many bytes beyond the write position faulted in by a background thread, so page faults stay off dispatch's agent (0 = off)");
@@ -34,6 +40,6 @@ public final class StoreConfiguration
 
     public static List<Setting> settings()
     {
-        return List.of(DIR, SYNC, SYNC_INTERVAL, ROLL_CYCLE, RETENTION, MAX_RECORD_LENGTH, PRETOUCH);
+        return List.of(DIR, SYNC, SYNC_INTERVAL, ROLL_CYCLE, RETENTION, MAX_RECORD_LENGTH, INDEX_SPACING, INDEX_COUNT, PRETOUCH);
     }
 }

@@ -22,6 +22,8 @@ public final class StoreContext
     private long retentionMs = -1;
     private int maxRecordLength = -1;
     private long pretouchBytes = -1;
+    private int indexSpacing = -1;
+    private int indexCount = -1;
     private TimeProvider timeProvider;
     private boolean concluded;
 
@@ -68,6 +70,22 @@ public final class StoreContext
         if (maxRecordLength < 0)
         {
             maxRecordLength = (int)Math.min(Integer.MAX_VALUE, StoreConfiguration.MAX_RECORD_LENGTH.getSizeBytes());
+        }
+        if (indexSpacing < 0)
+        {
+            indexSpacing = StoreConfiguration.INDEX_SPACING.getInt();
+        }
+        if (indexCount < 0)
+        {
+            indexCount = StoreConfiguration.INDEX_COUNT.getInt();
+        }
+        if (indexSpacing < 1 || Integer.bitCount(indexSpacing) != 1)
+        {
+            throw new ConfigurationException("pushwire.store.index-spacing must be a power of two, not " + indexSpacing);
+        }
+        if (indexCount < 64 || Integer.bitCount(indexCount) != 1)
+        {
+            throw new ConfigurationException("pushwire.store.index-count must be a power of two of at least 64, not " + indexCount);
         }
         if (pretouchBytes < 0)
         {
@@ -148,6 +166,34 @@ public final class StoreContext
     }
 
     /**
+     * @return every how many records the queue indexes one (a read by index scans at most this many less one).
+     */
+    public int indexSpacing()
+    {
+        return indexSpacing;
+    }
+
+    public StoreContext indexSpacing(final int indexSpacing)
+    {
+        this.indexSpacing = indexSpacing;
+        return this;
+    }
+
+    /**
+     * @return entries per index array: a cycle holds at most {@code indexCount^2 x indexSpacing} records.
+     */
+    public int indexCount()
+    {
+        return indexCount;
+    }
+
+    public StoreContext indexCount(final int indexCount)
+    {
+        this.indexCount = indexCount;
+        return this;
+    }
+
+    /**
      * @return bytes beyond the write position a background thread keeps faulted in (0: no such thread).
      */
     public long pretouchBytes()
@@ -189,6 +235,6 @@ public final class StoreContext
     public String toString()
     {
         return "store dir=" + dir + " sync=" + syncPolicy + " syncIntervalMs=" + syncIntervalMs + " rollCycle=" + rollCycle +
-            " retentionMs=" + retentionMs + " maxRecordLength=" + maxRecordLength + " pretouchBytes=" + pretouchBytes;
+            " retentionMs=" + retentionMs + " maxRecordLength=" + maxRecordLength + " indexSpacing=" + indexSpacing + " indexCount=" + indexCount + " pretouchBytes=" + pretouchBytes;
     }
 }

@@ -1,5 +1,6 @@
 package io.pushwire.store;
 
+import io.pushwire.config.ConfigurationException;
 import io.pushwire.test.Await;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.RollCycles;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StoreTest
@@ -128,6 +130,31 @@ class StoreTest
             }
             assertEquals(0, store.pagesPretouched(), "no pretoucher when it is off");
         }
+    }
+
+    @Test
+    void shouldReadMessagesBackByIndexWithTheConfiguredIndexSpacing()
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
+        final long[] indexes = new long[5_000];
+        try (Store store = new Store(context(SyncPolicy.NONE).indexSpacing(4).indexCount(64)))
+        {
+            for (int i = 0; i < indexes.length; i++)
+            {
+                payload.putInt(0, i);
+                indexes[i] = store.appendMessage(0, 0, i + 1, i + 1, 0, 0, 0, 0, 0, 0, 1, payload, 0, 0, payload, 0, 32);
+                store.appendAcked(0, 0, i + 1);
+            }
+            final StoredMessage message = new StoredMessage(4096);
+            for (int k = 0; k < indexes.length; k++)
+            {
+                final int i = (int)((k * 7919L) % indexes.length); // out of order, as PULLs of many devices are
+                assertTrue(store.readMessage(indexes[i], message), "message " + i);
+                assertEquals(i, message.payload().getInt(0));
+            }
+        }
+        assertThrows(ConfigurationException.class, () -> new StoreContext().dir(dir).indexSpacing(3).conclude());
+        assertThrows(ConfigurationException.class, () -> new StoreContext().dir(dir).indexCount(1000).conclude());
     }
 
     @Test
