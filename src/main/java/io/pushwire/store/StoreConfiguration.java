@@ -31,7 +31,7 @@ public final class StoreConfiguration
         "pushwire.store.index-count", "8192",
         "entries per index array (power of two); a cycle holds at most count^2 x spacing records");
     public static final Setting PRETOUCH = Setting.of(
-        "pushwire.store.pretouch", "4m",
+        "pushwire.store.pretouch", "16m",
         "keep this many bytes beyond the write position faulted in by a background thread, so page faults stay off dispatch's agent (0 = off)");
 
     private StoreConfiguration()
