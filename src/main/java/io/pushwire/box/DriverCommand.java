@@ -32,7 +32,7 @@ final class DriverCommand implements Command
 
     public List<Setting> settings()
     {
-        return LinkConfiguration.settings();
+        return LinkConfiguration.driverSettings();
     }
 
     public int run(final List<String> positional)

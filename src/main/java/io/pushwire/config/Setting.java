@@ -1,5 +1,11 @@
 package io.pushwire.config;
 
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -130,6 +136,81 @@ public final class Setting
     public long getSizeBytes()
     {
         return parseSizeBytes(propertyName, get());
+    }
+
+    /**
+     * An Agrona idle strategy: {@code busy-spin}, {@code yielding}, {@code sleeping:<duration>} or
+     * {@code backoff:<spins>,<yields>,<min park>,<max park>} (e.g. {@code backoff:10,20,1us,1ms}).
+     *
+     * @return a new idle strategy (each agent needs its own).
+     */
+    public IdleStrategy getIdleStrategy()
+    {
+        return idleStrategy(propertyName, get());
+    }
+
+    /**
+     * @param name the setting's name, for the error message.
+     * @param text the strategy, as {@link #getIdleStrategy()} reads it.
+     * @return a new idle strategy.
+     * @throws ConfigurationException if the text is not one.
+     */
+    public static IdleStrategy idleStrategy(final String name, final String text)
+    {
+        final String value = text.trim().toLowerCase(Locale.ROOT);
+        final int colon = value.indexOf(':');
+        final String kind = colon < 0 ? value : value.substring(0, colon);
+        final String[] args = colon < 0 ? new String[0] : value.substring(colon + 1).split(",");
+        switch (kind)
+        {
+            case "busy-spin" ->
+            {
+                if (0 == args.length)
+                {
+                    return new BusySpinIdleStrategy();
+                }
+            }
+            case "yielding" ->
+            {
+                if (0 == args.length)
+                {
+                    return new YieldingIdleStrategy();
+                }
+            }
+            case "sleeping" ->
+            {
+                if (1 == args.length)
+                {
+                    return new SleepingIdleStrategy(parseDurationNs(name, args[0], TimeUnit.MICROSECONDS));
+                }
+            }
+            case "backoff" ->
+            {
+                if (4 == args.length)
+                {
+                    final long minParkNs = parseDurationNs(name, args[2], TimeUnit.MICROSECONDS);
+                    final long maxParkNs = parseDurationNs(name, args[3], TimeUnit.MICROSECONDS);
+                    if (minParkNs < 1 || maxParkNs < minParkNs)
+                    {
+                        throw new ConfigurationException(name + "=" + text + ": parks must be 1ns <= min <= max");
+                    }
+                    try
+                    {
+                        return new BackoffIdleStrategy(
+                            Long.parseLong(args[0].trim()), Long.parseLong(args[1].trim()), minParkNs, maxParkNs);
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        throw new ConfigurationException(name + "=" + text + ": spins and yields are counts");
+                    }
+                }
+            }
+            default ->
+            {
+            }
+        }
+        throw new ConfigurationException(name + "=" + text +
+            " is not an idle strategy (busy-spin | yielding | sleeping:<duration> | backoff:<spins>,<yields>,<min park>,<max park>)");
     }
 
     static long parseDurationNs(final String name, final String text, final TimeUnit unitWithoutSuffix)

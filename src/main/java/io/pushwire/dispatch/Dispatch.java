@@ -8,7 +8,6 @@ import io.pushwire.status.ProcessStatus;
 import io.pushwire.store.Store;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.util.concurrent.TimeUnit;
 
@@ -59,14 +58,14 @@ public final class Dispatch implements AutoCloseable
     }
 
     /**
-     * Runs the agent on its own thread with a backoff idle strategy.
+     * Runs the agent on its own thread with the configured idle strategy.
      *
      * @return this.
      */
     public Dispatch start()
     {
         runner = new AgentRunner(
-            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+            ctx.newIdleStrategy(),
             monitor.errorHandler(),
             null,
             agent);

@@ -39,6 +39,10 @@ public final class DispatchConfiguration
     public static final Setting MAX_RECEIPTS = Setting.of(
         "pushwire.dispatch.max-receipts", "1048576", "receipts held at most, memory reserved at start (about 60 bytes each); the oldest is evicted beyond");
 
+    public static final Setting IDLE_STRATEGY = Setting.of(
+        "pushwire.dispatch.idle-strategy", "backoff:100,10,1us,100us",
+        "what the agent does when a duty cycle found no work: busy-spin | yielding | sleeping:<t> | backoff:<spins>,<yields>,<min park>,<max park>");
+
     private DispatchConfiguration()
     {
     }
@@ -50,7 +54,7 @@ public final class DispatchConfiguration
     {
         final List<Setting> settings = new ArrayList<>(LinkConfiguration.settings());
         settings.addAll(List.of(MAX_PAYLOAD, INLINE_LIMIT, WINDOW, WINDOW_BYTES, PULL_BATCH, DEFAULT_TTL, MAX_TTL,
-            TOPIC_RETENTION, MAX_SUBSCRIPTIONS, GATEWAY_TIMEOUT, SWEEP_INTERVAL, RECEIPT_RETENTION, MAX_RECEIPTS));
+            TOPIC_RETENTION, MAX_SUBSCRIPTIONS, GATEWAY_TIMEOUT, SWEEP_INTERVAL, RECEIPT_RETENTION, MAX_RECEIPTS, IDLE_STRATEGY));
         settings.addAll(StoreConfiguration.settings());
         return settings;
     }

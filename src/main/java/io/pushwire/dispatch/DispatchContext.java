@@ -2,9 +2,11 @@ package io.pushwire.dispatch;
 
 import io.aeron.Aeron;
 import io.pushwire.config.ConfigurationException;
+import io.pushwire.config.Setting;
 import io.pushwire.link.LinkConfiguration;
 import io.pushwire.store.StoreContext;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,7 @@ public final class DispatchContext
     private int maxPayload = -1;
     private int inlineLimit = -1;
     private int window = -1;
+    private String idleStrategy;
     private int windowBytes = -1;
     private int pullBatch = -1;
     private long defaultTtlMs = -1;
@@ -66,6 +69,8 @@ public final class DispatchContext
         maxPayload = maxPayload < 0 ? size(DispatchConfiguration.MAX_PAYLOAD.getSizeBytes()) : maxPayload;
         inlineLimit = inlineLimit < 0 ? size(DispatchConfiguration.INLINE_LIMIT.getSizeBytes()) : inlineLimit;
         window = window < 0 ? DispatchConfiguration.WINDOW.getInt() : window;
+        idleStrategy = null == idleStrategy ? DispatchConfiguration.IDLE_STRATEGY.get() : idleStrategy;
+        Setting.idleStrategy(DispatchConfiguration.IDLE_STRATEGY.propertyName(), idleStrategy);
         windowBytes = windowBytes < 0 ? size(DispatchConfiguration.WINDOW_BYTES.getSizeBytes()) : windowBytes;
         pullBatch = pullBatch < 0 ? DispatchConfiguration.PULL_BATCH.getInt() : pullBatch;
         defaultTtlMs = defaultTtlMs < 0 ? ms(DispatchConfiguration.DEFAULT_TTL.getDurationNs(TimeUnit.MILLISECONDS)) : defaultTtlMs;
@@ -207,6 +212,20 @@ public final class DispatchContext
     public DispatchContext inlineLimit(final int inlineLimit)
     {
         this.inlineLimit = inlineLimit;
+        return this;
+    }
+
+    /**
+     * @return a new idle strategy for the agent (see {@link DispatchConfiguration#IDLE_STRATEGY}).
+     */
+    public IdleStrategy newIdleStrategy()
+    {
+        return Setting.idleStrategy(DispatchConfiguration.IDLE_STRATEGY.propertyName(), idleStrategy);
+    }
+
+    public DispatchContext idleStrategy(final String idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
         return this;
     }
 

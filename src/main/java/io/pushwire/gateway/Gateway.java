@@ -35,8 +35,9 @@ import java.util.function.IntSupplier;
  * the counters and the link to dispatch. {@link #launch} starts it; {@link #close()} stops it gracefully
  * (listeners closed, every connection told BYE or REDIRECT at a bounded rate, dispatch told of each close).
  * <p>
- * Threading: in {@link GatewayConfiguration.ThreadingMode#DEDICATED} every agent has its own thread with a
- * {@link BackoffIdleStrategy} that parks at most 1 ms; in {@link GatewayConfiguration.ThreadingMode#INVOKER}
+ * Threading: in {@link GatewayConfiguration.ThreadingMode#DEDICATED} every agent has its own thread; the
+ * reactors idle as {@link GatewayConfiguration#IDLE_STRATEGY} says (by default a {@link BackoffIdleStrategy}
+ * that parks at most 1 ms); in {@link GatewayConfiguration.ThreadingMode#INVOKER}
  * nothing runs until the owner calls {@link #doWork()} (tests, with a controllable clock). {@link #drain(int)}
  * and {@link #close()} may be called from any thread.
  */
@@ -165,7 +166,7 @@ public final class Gateway implements AutoCloseable
             else
             {
                 final AgentRunner runner = new AgentRunner(
-                    new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+                    ctx.newIdleStrategy(),
                     errorHandler, null, agent);
                 AgentRunner.startOnThread(runner);
                 runners.add(runner);

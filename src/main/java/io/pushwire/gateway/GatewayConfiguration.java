@@ -51,6 +51,9 @@ public final class GatewayConfiguration
         "pushwire.gateway.heartbeat-factor", "1.5", "deadline = clamped interval x factor + grace after HELLO or a PING");
     public static final Setting HEARTBEAT_GRACE = Setting.of(
         "pushwire.gateway.heartbeat-grace", "0s", "added to every heartbeat deadline");
+    public static final Setting IDLE_STRATEGY = Setting.of(
+        "pushwire.gateway.idle-strategy", "backoff:10,20,1us,1ms",
+        "what a reactor does when a duty cycle found no work: busy-spin | yielding | sleeping:<t> | backoff:<spins>,<yields>,<min park>,<max park>");
     public static final Setting TIMER_TICK = Setting.of(
         "pushwire.gateway.timer-tick", "512ms", "timer wheel tick, a power of two in ms: deadlines fire up to one tick late");
     public static final Setting RATE = Setting.of(
@@ -112,7 +115,7 @@ public final class GatewayConfiguration
     {
         final List<Setting> settings = new ArrayList<>(List.of(
             ID, HOST, PORT, REACTORS, THREADING, MAX_CONNECTIONS, MAX_FRAME_LENGTH, CHUNK_LENGTH, CHUNKS, AUTH_KEYS,
-            AUTH_TIMEOUT, HEARTBEAT_MIN, HEARTBEAT_MAX, HEARTBEAT_FACTOR, HEARTBEAT_GRACE, TIMER_TICK, RATE, RATE_BURST,
+            AUTH_TIMEOUT, HEARTBEAT_MIN, HEARTBEAT_MAX, HEARTBEAT_FACTOR, HEARTBEAT_GRACE, TIMER_TICK, IDLE_STRATEGY, RATE, RATE_BURST,
             OUTBOUND_HARD_LIMIT, OUTBOUND_SOFT_LIMIT, OUTBOUND_SOFT_TIME, CAPACITY_HIGH, CAPACITY_LOW,
             SOCKET_SEND_BUFFER, POOL_PAUSE_PERCENT, POOL_RESUME_PERCENT, POOL_STALL_TIMEOUT, UPSTREAM_STALL_TIMEOUT, PROBE_PORT, PROBE_THRESHOLD, PROBE_MAX_DELAY, REDIRECT_TO, STOP_RATE, STOP_TIMEOUT,
             VERSION_LABEL));

@@ -2,11 +2,13 @@ package io.pushwire.gateway;
 
 import io.aeron.Aeron;
 import io.pushwire.config.ConfigurationException;
+import io.pushwire.config.Setting;
 import io.pushwire.link.ConnectionId;
 import io.pushwire.link.LinkConfiguration;
 import io.pushwire.protocol.FrameHeader;
 import io.pushwire.protocol.Protocol;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -41,6 +43,7 @@ public final class GatewayContext
     private double heartbeatFactor = parseDouble(HEARTBEAT_FACTOR.propertyName(), HEARTBEAT_FACTOR.get());
     private long heartbeatGraceMs = ms(HEARTBEAT_GRACE.getDurationNs(TimeUnit.SECONDS));
     private long timerTickMs = ms(TIMER_TICK.getDurationNs(TimeUnit.MILLISECONDS));
+    private String idleStrategy = GatewayConfiguration.IDLE_STRATEGY.get();
     private int rateFramesPerSec = RATE.getInt();
     private int rateBurstFrames = RATE_BURST.getInt();
     private int outboundHardLimit = (int)OUTBOUND_HARD_LIMIT.getSizeBytes();
@@ -99,6 +102,7 @@ public final class GatewayContext
         check(heartbeatMinSec >= 1 && heartbeatMinSec <= heartbeatMaxSec, "need 1s <= heartbeat-min <= heartbeat-max");
         check(heartbeatFactor >= 1.0, "heartbeat-factor must be at least 1");
         check(Long.bitCount(timerTickMs) == 1, "timer-tick must be a power of two in ms: " + timerTickMs);
+        Setting.idleStrategy(GatewayConfiguration.IDLE_STRATEGY.propertyName(), idleStrategy);
         check(rateFramesPerSec >= 1 && rateFramesPerSec <= 1_000_000, "rate-frames-per-sec must be 1..1,000,000");
         check(rateBurstFrames >= 1 && rateBurstFrames <= 1_000_000, "rate-burst-frames must be 1..1,000,000");
         check(outboundSoftLimit <= outboundHardLimit, "outbound-soft-limit must not exceed outbound-hard-limit");
@@ -361,6 +365,20 @@ public final class GatewayContext
     public GatewayContext heartbeatGraceMs(final long heartbeatGraceMs)
     {
         this.heartbeatGraceMs = heartbeatGraceMs;
+        return this;
+    }
+
+    /**
+     * @return a new idle strategy for a reactor (see {@link GatewayConfiguration#IDLE_STRATEGY}).
+     */
+    public IdleStrategy newIdleStrategy()
+    {
+        return Setting.idleStrategy(GatewayConfiguration.IDLE_STRATEGY.propertyName(), idleStrategy);
+    }
+
+    public GatewayContext idleStrategy(final String idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
         return this;
     }
 

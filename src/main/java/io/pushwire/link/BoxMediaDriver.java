@@ -6,7 +6,6 @@ import io.aeron.exceptions.ConductorServiceTimeoutException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,7 +48,7 @@ public final class BoxMediaDriver
             .dirDeleteOnStart(deleteOnStart)
             .dirDeleteOnShutdown(true)
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)))
+            .sharedIdleStrategy(LinkConfiguration.DRIVER_IDLE_STRATEGY.getIdleStrategy())
             .termBufferSparseFile(false)
             .ipcTermBufferLength(termLength)
             .publicationTermBufferLength(termLength)

@@ -41,6 +41,10 @@ public final class LinkConfiguration
         "pushwire.link.client-liveness-timeout", "10s", "how long the driver keeps a silent client; a client " +
             "starved longer (GC pause, overloaded box) exits to be restarted (raise it on an oversubscribed box)");
 
+    public static final Setting DRIVER_IDLE_STRATEGY = Setting.of(
+        "pushwire.driver.idle-strategy", "backoff:10,20,1us,100us",
+        "what the box's media driver (shared thread) does when idle: busy-spin | yielding | sleeping:<t> | backoff:<spins>,<yields>,<min park>,<max park>");
+
     private LinkConfiguration()
     {
     }
@@ -51,6 +55,14 @@ public final class LinkConfiguration
     public static List<Setting> settings()
     {
         return List.of(AERON_DIR, CHANNEL, TERM_LENGTH, CLIENT_LIVENESS_TIMEOUT);
+    }
+
+    /**
+     * @return the settings of the media driver process: the link's and its idle strategy.
+     */
+    public static List<Setting> driverSettings()
+    {
+        return List.of(AERON_DIR, CHANNEL, TERM_LENGTH, CLIENT_LIVENESS_TIMEOUT, DRIVER_IDLE_STRATEGY);
     }
 
     /**
