@@ -283,6 +283,10 @@ final class SimRun
         }
         json.append(",\"welcomed\":").append(total.welcomed).append(",\"held\":").append(held)
             .append(",\"connectFailures\":").append(total.connectFailures).append(",\"reconnects\":").append(total.reconnects)
+            .append(",\"closedByPeer\":").append(total.closedByPeer).append(",\"protocolErrors\":").append(total.protocolErrors)
+            .append(",\"redirects\":").append(total.redirects).append(",\"holes\":").append(total.holes)
+            .append(",\"byes\":\"").append(SimStats.codes(total.byes)).append("\",\"errors\":\"").append(SimStats.codes(total.errors))
+            .append('"')
             .append(",\"pings\":").append(total.pings).append(",\"pongs\":").append(total.pongs)
             .append(",\"unicastDelivered\":").append(total.unicastDelivered).append(",\"duplicates\":").append(total.duplicates)
             .append(",\"broadcastDelivered\":").append(total.broadcastDelivered);

@@ -150,7 +150,10 @@ final class SimStats
         sb.append('"').append(name).append("\":").append(value).append(',');
     }
 
-    private static String codes(final Map<Integer, Long> map)
+    /**
+     * @return {@code code=count} pairs separated by spaces, empty when there are none.
+     */
+    static String codes(final Map<Integer, Long> map)
     {
         final StringBuilder sb = new StringBuilder();
         map.forEach((code, n) -> sb.append(sb.isEmpty() ? "" : " ").append(code).append('=').append(n));
