@@ -426,15 +426,30 @@ final class SimDevices implements AutoCloseable
     }
 
     /**
+     * Sends every delayed ACK now (the worker is stopping: dispatch should hear of what the devices got).
+     *
+     * @return ACKs sent.
+     */
+    int flushAcks()
+    {
+        return sendAcks(0, true);
+    }
+
+    /**
      * Sends the delayed cumulative ACKs that are due: devices queue in the order their first unacknowledged
      * message arrived, and the delay is the same for all, so the queue is in deadline order.
      */
     private int sendDueAcks(final long nowNs)
     {
+        return sendAcks(nowNs, false);
+    }
+
+    private int sendAcks(final long nowNs, final boolean all)
+    {
         int sent = 0;
         while (!acksDue.isEmpty())
         {
-            if (ackDueNs.peekLong() - nowNs > 0)
+            if (!all && ackDueNs.peekLong() - nowNs > 0)
             {
                 break;
             }

@@ -136,6 +136,7 @@ final class SimWorker
                     }
                     case "stop" ->
                     {
+                        devices.flushAcks();
                         out.println("stats " + devices.stats.toJsonLine());
                         out.println("bye");
                         return;
