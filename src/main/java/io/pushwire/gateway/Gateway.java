@@ -121,8 +121,8 @@ public final class Gateway implements AutoCloseable
         {
             return new ControlEndpoint(aeron, ctx.gatewayId(), ctx.subscriptionChannel(), ctx.publicationChannel(),
                 AdminConfiguration.REMOTE_CHANNEL.get(), AdminConfiguration.REMOTE_RESPONSE_CHANNEL.get(),
-                AdminConfiguration.KEYS.get().isBlank() ? null : AdminVerifier.fromConfiguration(), adminCounters, drain,
-                SystemEpochClock.INSTANCE);
+                AdminConfiguration.KEYS.get().isBlank() ? null : AdminVerifier.fromConfiguration(), adminCounters,
+                counters.controlAnswersDelayed, counters.controlAnswersDropped, drain, SystemEpochClock.INSTANCE);
         }
         catch (final RuntimeException ex)
         {
