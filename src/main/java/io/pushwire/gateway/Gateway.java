@@ -172,6 +172,9 @@ public final class Gateway implements AutoCloseable
                 runners.add(runner);
             }
         }
+        // Every reactor bound its listener in the constructor (the kernel queues connects until the reactor accepts
+        // them): the gateway serves, and its presence says so from the control agent's next duty cycle on.
+        monitor.serving();
     }
 
     private IntSupplier probeLoad()
