@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code pushwire box}: the single-box supervisor. Starts the media driver, dispatch and K gateways as
  * child processes, restarts a crashed child with backoff, and on SIGTERM stops them in order:
  * gateways first (they move their devices off), then dispatch, then the driver.
+ * <p>
+ * It says {@code box: ready} once every child serves: the driver is active, and dispatch and every gateway show as
+ * serving in the driver's CnC file ({@link ChildReadiness}: dispatch has replayed its store, each gateway's listeners
+ * are bound and accept). A child not serving after {@link #READY_TIMEOUT} is named, with its log, and the box keeps
+ * supervising (and restarting) and says ready when they all serve.
  */
 final class BoxCommand implements Command
 {
@@ -39,6 +44,9 @@ final class BoxCommand implements Command
         "pushwire.box.dispatch.heap", "1g", "heap (-Xmx) of the dispatch process");
     static final Setting STOP_TIMEOUT = Setting.of(
         "pushwire.box.stop.timeout", "30s", "how long each child may take to stop before it is killed");
+    static final Setting READY_TIMEOUT = Setting.of(
+        "pushwire.box.ready.timeout", "30s",
+        "how long dispatch and the gateways may take to serve before the box names those that do not (it keeps waiting)");
 
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -55,13 +63,14 @@ final class BoxCommand implements Command
     public String summary()
     {
         return "Runs a whole single-box system: the media driver, dispatch and K gateways as child processes, " +
-            "restarted with backoff when they crash, stopped in order on SIGTERM. Each child logs to <data.dir>/logs/<name>.log.";
+            "restarted with backoff when they crash, stopped in order on SIGTERM. Says 'box: ready' once dispatch and every " +
+            "gateway serve. Each child logs to <data.dir>/logs/<name>.log.";
     }
 
     public List<Setting> settings()
     {
         final List<Setting> settings = new ArrayList<>(List.of(
-            DATA_DIR, GATEWAYS, CONNECTIONS, PER_GATEWAY, GATEWAY_HEAP, DISPATCH_HEAP, STOP_TIMEOUT));
+            DATA_DIR, GATEWAYS, CONNECTIONS, PER_GATEWAY, GATEWAY_HEAP, DISPATCH_HEAP, STOP_TIMEOUT, READY_TIMEOUT));
         settings.addAll(LinkConfiguration.settings());
         return settings;
     }
@@ -124,16 +133,17 @@ final class BoxCommand implements Command
                 gateway.start(System.nanoTime());
                 say(gateway.name() + " started, pid " + gateway.pid() + ", log " + gateway.logFile());
             }
-            say("ready: " + k + " gateway(s) on the device port, data in " + dataDir + ", Aeron in " + aeronDir);
-            say("  connect 10,000 simulated devices:  bin/pushwire sim --scenario idle --connections 10000 --duration 60s");
-            say("  push a broadcast to them and read its receipt:  bin/pushwire sim --scenario broadcast --connections 10000");
-            say("  issue a device token:  bin/pushwire token --device my-phone");
-            say("  SIGTERM or Ctrl-C stops the box");
 
             final List<ChildProcess> all = new ArrayList<>();
             all.add(driver);
             all.add(dispatch);
             all.addAll(gateways);
+            final List<ChildProcess> servers = new ArrayList<>(all.subList(1, all.size()));
+            final ChildReadiness readiness = new ChildReadiness(aeronDir);
+            final long readyTimeoutNs = READY_TIMEOUT.getDurationNs(TimeUnit.SECONDS);
+            final long readyDeadlineNs = System.nanoTime() + readyTimeoutNs;
+            boolean ready = false;
+            boolean late = false;
             while (running.get())
             {
                 final long nowNs = System.nanoTime();
@@ -145,7 +155,19 @@ final class BoxCommand implements Command
                         say(line);
                     }
                 }
-                Thread.sleep(100);
+                final boolean allServing = lookForServing(readiness, servers, ready);
+                if (!ready && allServing)
+                {
+                    ready = true;
+                    sayReady(k, dataDir, aeronDir, late);
+                }
+                else if (!ready && !late && nowNs - readyDeadlineNs >= 0)
+                {
+                    late = true;
+                    say("not ready after " + TimeUnit.NANOSECONDS.toSeconds(readyTimeoutNs) + " s: " +
+                        describe(readiness, servers) + "; still waiting (restarting any that exit)");
+                }
+                Thread.sleep(allServing ? 100 : 20);
             }
         }
         finally
@@ -174,6 +196,74 @@ final class BoxCommand implements Command
         }
         say("dispatch stopped: exit " + dispatch.stop(stopTimeoutMs()));
         say("driver stopped: exit " + driver.stop(stopTimeoutMs()));
+    }
+
+    /**
+     * Marks the children whose current process now shows as serving in the CnC file; reads the file only while
+     * one (started or restarted) has not been seen serving yet.
+     *
+     * @param afterReady true once the box said ready: a child seen serving now was restarted, and is said so.
+     * @return true when every child serves.
+     */
+    private static boolean lookForServing(final ChildReadiness readiness, final List<ChildProcess> children,
+        final boolean afterReady)
+    {
+        boolean looked = false;
+        boolean all = true;
+        for (final ChildProcess child : children)
+        {
+            if (child.isServing())
+            {
+                continue;
+            }
+            if (!looked)
+            {
+                readiness.look();
+                looked = true;
+            }
+            if (child.isAlive() && readiness.isServing(child.pid()))
+            {
+                child.markServing();
+                if (afterReady)
+                {
+                    say(child.name() + " (pid " + child.pid() + ") serving again");
+                }
+            }
+            else
+            {
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    /**
+     * @return for each child that does not serve yet, what the box sees of it and where its log is.
+     */
+    private static String describe(final ChildReadiness readiness, final List<ChildProcess> children)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final ChildProcess child : children)
+        {
+            if (child.isServing())
+            {
+                continue;
+            }
+            sb.append(sb.isEmpty() ? "" : "; ").append(child.name()).append(" (pid ").append(child.pid()).append(", ")
+                .append(child.isAlive() ? readiness.describe(child.pid()) : "exited, waiting to restart")
+                .append(", see ").append(child.logFile()).append(')');
+        }
+        return sb.toString();
+    }
+
+    private static void sayReady(final int gateways, final Path dataDir, final String aeronDir, final boolean late)
+    {
+        say("ready: dispatch and " + gateways + " gateway(s) serving on the device port" + (late ? " (late)" : "") +
+            ", data in " + dataDir + ", Aeron in " + aeronDir);
+        say("  connect 10,000 simulated devices:  bin/pushwire sim --scenario idle --connections 10000 --duration 60s");
+        say("  push a broadcast to them and read its receipt:  bin/pushwire sim --scenario broadcast --connections 10000");
+        say("  issue a device token:  bin/pushwire token --device my-phone");
+        say("  SIGTERM or Ctrl-C stops the box");
     }
 
     private static boolean awaitDriver(final File aeronDir, final long timeoutNs) throws InterruptedException

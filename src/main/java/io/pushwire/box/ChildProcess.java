@@ -28,6 +28,7 @@ final class ChildProcess
     private long backoffNs = MIN_BACKOFF_NS;
     private long restartAtNs = Long.MAX_VALUE;
     private int restarts;
+    private boolean serving;
 
     /**
      * @param name     the child's name, e.g. {@code gateway-1}; also its log file's name.
@@ -67,12 +68,27 @@ final class ChildProcess
         return null != process && process.isAlive();
     }
 
+    /**
+     * @return true once the supervisor has seen the current process serve ({@link #markServing()}); false again
+     * after each (re)start.
+     */
+    boolean isServing()
+    {
+        return serving;
+    }
+
+    void markServing()
+    {
+        serving = true;
+    }
+
     void start(final long nowNs) throws IOException
     {
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         process = builder.start();
+        serving = false;
         startedAtNs = nowNs;
         restartAtNs = Long.MAX_VALUE;
     }

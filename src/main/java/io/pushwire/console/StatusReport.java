@@ -1,6 +1,7 @@
 package io.pushwire.console;
 
 import io.pushwire.status.ErrorLog;
+import io.pushwire.status.ProcessStatus;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -15,8 +16,9 @@ import java.util.Map;
  * version, pid, uptime, availability, the headline counters with rates, errors), the backlog of each link
  * stream, and (for {@code status}) every counter of every process with its rate.
  * <p>
- * Availability: a process whose heartbeat is younger than {@link #UP_WITHIN_MS} is {@code up}; older, it is
- * shown as {@code SILENT <age>} (hung, or gone and not yet removed by the driver).
+ * Availability: a process registered but not yet serving (no heartbeat yet: a gateway binding its listeners,
+ * dispatch replaying its store) is {@code starting}; one whose heartbeat is younger than {@link #UP_WITHIN_MS} is
+ * {@code up}; older, it is shown as {@code SILENT <age>} (hung, or gone and not yet removed by the driver).
  */
 final class StatusReport
 {
@@ -70,7 +72,7 @@ final class StatusReport
                 process.version(),
                 process.pid(),
                 uptime(current.timeMs - process.startedAtMs()),
-                state(current.timeMs - process.heartbeatMs()),
+                ProcessStatus.STARTING == process.heartbeatMs() ? "starting" : state(current.timeMs - process.heartbeatMs()),
                 connections < 0 ? "-" : connections,
                 in,
                 out2,

@@ -21,6 +21,9 @@ import static io.pushwire.link.CommandMessages.*;
  * store, applies to {@link DispatchState}, hands messages to the {@link Deliverer} and answers.
  * A push is answered {@code ACCEPTED(messageId, targets)} only after every record of it is appended.
  * <p>
+ * Every answer (ACCEPTED, RECEIPT, WHO, OK, ERROR) goes through the {@link ResponseProxy}, which holds one the
+ * publication refuses for now and offers it again, in order, from {@link #retryAnswers()}.
+ * <p>
  * Message ids are {@code max(last + 1, nowMs << 16)}: unique and increasing for the life of the store
  * (replay restores the last one), and roughly time-ordered. Device ids in a push are looked up by their
  * UTF-8 bytes without allocating; alias and topic names and idempotency keys become Strings (only
@@ -28,8 +31,6 @@ import static io.pushwire.link.CommandMessages.*;
  */
 final class CommandHandler implements CommandListener
 {
-    private static final int ACCEPTED_RESPONSE_ATTEMPTS = 1000;
-
     private final DispatchContext ctx;
     private final DispatchState state;
     private final Store store;
@@ -427,11 +428,17 @@ final class CommandHandler implements CommandListener
 
     void sendAccepted(final long clientId, final long correlationId, final long messageId, final int targets)
     {
-        int attempts = 0;
-        while (responses.accepted(clientId, correlationId, messageId, targets) < 0 && ++attempts < ACCEPTED_RESPONSE_ATTEMPTS)
-        {
-            Thread.onSpinWait();
-        }
+        responses.accepted(clientId, correlationId, messageId, targets);
+    }
+
+    /**
+     * Offers the answers that wait for the response publication; call every duty cycle.
+     *
+     * @return answers sent or dropped.
+     */
+    int retryAnswers()
+    {
+        return responses.retry();
     }
 
     static long collapseHash(final DirectBuffer buffer, final int offset, final int length)

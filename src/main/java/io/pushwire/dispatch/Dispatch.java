@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * its own thread ({@link #start()}). Close to stop the agent and release everything in reverse order.
  * <p>
  * Recovery happens in the constructor, on the caller's thread, before the agent polls anything: the
- * replay time and record count are in the {@code store:} counters and {@link #replayRecords()}.
+ * replay time and record count are in the {@code store:} counters and {@link #replayRecords()}. Its presence in the
+ * CnC file reads starting until then, and shows it serving from the agent's first duty cycle on.
  */
 public final class Dispatch implements AutoCloseable
 {
@@ -55,6 +56,7 @@ public final class Dispatch implements AutoCloseable
         counters.replayTimeMs.setOrdered(TimeUnit.NANOSECONDS.toMillis(replayNs));
         counters.onlineDevices.setOrdered(0);
         agent = new DispatchAgent(ctx, aeron, store, state, counters, monitor, adminCounters);
+        monitor.serving();
     }
 
     /**

@@ -25,7 +25,8 @@ import org.agrona.concurrent.EpochClock;
  * The dispatch agent: one thread owns all of dispatch's state, so nothing is locked. Its duty cycle reads
  * the clock once, polls the upstream stream from gateways and the command stream from senders (each up
  * to a fragment limit; with {@code sync=every} the commands of one poll are a group commit: one msync, then
- * their deliveries and {@code accepted} answers), retries what back pressure held back, and runs the timed maintenance (expiry
+ * their deliveries and {@code accepted} answers), offers the answers to senders that the response publication
+ * refused (a term's end, back pressure), in order, retries what back pressure held back towards gateways, and runs the timed maintenance (expiry
  * sweep, receipt eviction, gateway liveness, periodic store sync, snapshot and retention). It returns
  * the work done for the idle strategy.
  * <p>
@@ -45,7 +46,7 @@ public final class DispatchAgent implements Agent
     private final UpstreamAdapter upstream;
     private final CommandAdapter commands;
     private final Outbox outbox;
-    private final ResponseProxy responses;
+    private final Publication responsePublication;
     private final Deliverer deliverer;
     private final DeviceSessions sessions;
     private final Maintenance maintenance;
@@ -76,7 +77,8 @@ public final class DispatchAgent implements Agent
         this.clock = ctx.epochClock();
         upstreamSubscription = aeron.addSubscription(ctx.subscriptionChannel(), LinkConfiguration.UPSTREAM_STREAM_ID);
         commandSubscription = aeron.addSubscription(ctx.subscriptionChannel(), LinkConfiguration.COMMAND_STREAM_ID);
-        responses = new ResponseProxy(aeron.addExclusivePublication(ctx.publicationChannel(), LinkConfiguration.RESPONSE_STREAM_ID));
+        responsePublication = aeron.addExclusivePublication(ctx.publicationChannel(), LinkConfiguration.RESPONSE_STREAM_ID);
+        final ResponseProxy responses = new ResponseProxy(responsePublication, counters.answersDelayed, counters.answersDropped);
         outbox = new Outbox(aeron, ctx.publicationChannel(), ctx.maxPayload(), 1 << 20);
         deliverer = new Deliverer(ctx, state, store, outbox, counters);
         sessions = new DeviceSessions(ctx, state, store, outbox, deliverer, counters);
@@ -99,7 +101,8 @@ public final class DispatchAgent implements Agent
             remoteCommandSubscription = aeron.addSubscription(remoteChannel, LinkConfiguration.COMMAND_STREAM_ID);
             remoteResponsePublication = aeron.addExclusivePublication(
                 AdminConfiguration.REMOTE_RESPONSE_CHANNEL.get().trim(), LinkConfiguration.RESPONSE_STREAM_ID);
-            final ResponseProxy remoteResponses = new ResponseProxy(remoteResponsePublication);
+            final ResponseProxy remoteResponses =
+                new ResponseProxy(remoteResponsePublication, counters.answersDelayed, counters.answersDropped);
             remoteCommandHandler = new CommandHandler(ctx, state, store, deliverer, sessions, remoteResponses, counters, pushLatency);
             final CommandAdapter remoteAdapter = new CommandAdapter(remoteCommandSubscription, remoteCommandHandler);
             remoteCommands = new FragmentAssembler(new AdminAuthFilter(remoteAdapter,
@@ -129,9 +132,11 @@ public final class DispatchAgent implements Agent
             store.endBatch();
         }
         work += commandHandler.flushGroupCommit();
+        work += commandHandler.retryAnswers();
         if (null != remoteCommandHandler)
         {
             work += remoteCommandHandler.flushGroupCommit();
+            work += remoteCommandHandler.retryAnswers();
         }
         work += monitor.doWork(nowMs);
         if (outbox.pendingControl() > 0)
@@ -148,7 +153,8 @@ public final class DispatchAgent implements Agent
 
     public void onClose()
     {
-        CloseHelper.closeAll(outbox, upstreamSubscription, commandSubscription, remoteCommandSubscription, remoteResponsePublication);
+        CloseHelper.closeAll(outbox, upstreamSubscription, commandSubscription, responsePublication, remoteCommandSubscription,
+            remoteResponsePublication);
     }
 
     public String roleName()

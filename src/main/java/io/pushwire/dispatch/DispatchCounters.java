@@ -36,6 +36,8 @@ public final class DispatchCounters implements AutoCloseable
     public final AtomicCounter routesRestored;
     public final AtomicCounter routesConfirmed;
     public final AtomicCounter routesDroppedAfterRestart;
+    public final AtomicCounter answersDelayed;
+    public final AtomicCounter answersDropped;
     public final AtomicCounter storeAppends;
     public final AtomicCounter storeBytes;
     public final AtomicCounter replayRecords;
@@ -68,6 +70,8 @@ public final class DispatchCounters implements AutoCloseable
         routesConfirmed = aeron.addCounter(DISPATCH_BASE + 20, "dispatch: restored routes confirmed by their gateway");
         routesDroppedAfterRestart = aeron.addCounter(DISPATCH_BASE + 21,
             "dispatch: restored routes dropped (gateway restarted, silent, or instance unknown)");
+        answersDelayed = aeron.addCounter(DISPATCH_BASE + 22, "dispatch: answers to senders delayed (term end or back pressure)");
+        answersDropped = aeron.addCounter(DISPATCH_BASE + 23, "dispatch: answers to senders dropped (no reader, or too many waiting)");
         storeAppends = aeron.addCounter(STORE_BASE, "store: appends");
         storeBytes = aeron.addCounter(STORE_BASE + 1, "store: bytes appended");
         replayRecords = aeron.addCounter(STORE_BASE + 2, "store: records replayed at start");
@@ -81,6 +85,6 @@ public final class DispatchCounters implements AutoCloseable
         CloseHelper.closeAll(onlineDevices, routesReplaced, staleClosesIgnored, pushesAccepted, pushesRejected, deliveredInline,
             notified, pulled, acks, expired, topicFanouts, backPressureRetries, gapsSent, upMessages, collapsed,
             gatewayRoutesDropped, headsHealed, malformedFrames, framesFromUnknownConnections, routesRestored, routesConfirmed,
-            routesDroppedAfterRestart, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
+            routesDroppedAfterRestart, answersDelayed, answersDropped, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
     }
 }

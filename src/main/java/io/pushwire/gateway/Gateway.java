@@ -121,8 +121,8 @@ public final class Gateway implements AutoCloseable
         {
             return new ControlEndpoint(aeron, ctx.gatewayId(), ctx.subscriptionChannel(), ctx.publicationChannel(),
                 AdminConfiguration.REMOTE_CHANNEL.get(), AdminConfiguration.REMOTE_RESPONSE_CHANNEL.get(),
-                AdminConfiguration.KEYS.get().isBlank() ? null : AdminVerifier.fromConfiguration(), adminCounters, drain,
-                SystemEpochClock.INSTANCE);
+                AdminConfiguration.KEYS.get().isBlank() ? null : AdminVerifier.fromConfiguration(), adminCounters,
+                counters.controlAnswersDelayed, counters.controlAnswersDropped, drain, SystemEpochClock.INSTANCE);
         }
         catch (final RuntimeException ex)
         {
@@ -172,6 +172,9 @@ public final class Gateway implements AutoCloseable
                 runners.add(runner);
             }
         }
+        // Every reactor bound its listener in the constructor (the kernel queues connects until the reactor accepts
+        // them): the gateway serves, and its presence says so from the control agent's next duty cycle on.
+        monitor.serving();
     }
 
     private IntSupplier probeLoad()

@@ -46,6 +46,8 @@ public final class GatewayCounters implements AutoCloseable
     public static final int DOWNSTREAM_DROPPED = CounterTypes.GATEWAY_BASE + 20;
     public static final int DOWNSTREAM_PAUSES = CounterTypes.GATEWAY_BASE + 21;
     public static final int REACTORS_PAUSED = CounterTypes.GATEWAY_BASE + 22;
+    public static final int CONTROL_ANSWERS_DELAYED = CounterTypes.GATEWAY_BASE + 23;
+    public static final int CONTROL_ANSWERS_DROPPED = CounterTypes.GATEWAY_BASE + 24;
 
     /**
      * Type id of the close counter for reason {@code r} is {@code CLOSES_BASE + r}.
@@ -81,6 +83,15 @@ public final class GatewayCounters implements AutoCloseable
      * Gauge: reactors paused for their chunk pool now.
      */
     public final AtomicCounter reactorsPaused;
+    /**
+     * Answers to control commands (DRAIN) that waited for a retry (a term's end, back pressure); the control agent
+     * writes it.
+     */
+    public final AtomicCounter controlAnswersDelayed;
+    /**
+     * Answers to control commands dropped: nobody reads them, or too many wait; the control agent writes it.
+     */
+    public final AtomicCounter controlAnswersDropped;
     private final AtomicCounter[] closes = new AtomicCounter[CloseReason.MAX_REASON + 1];
     private final List<AtomicCounter> all = new ArrayList<>();
 
@@ -116,6 +127,8 @@ public final class GatewayCounters implements AutoCloseable
         downstreamDropped = add(aeron, key, DOWNSTREAM_DROPPED, prefix + "downstream frames for gone connections");
         downstreamPauses = add(aeron, key, DOWNSTREAM_PAUSES, prefix + "downstream pauses (chunk pool low)");
         reactorsPaused = add(aeron, key, REACTORS_PAUSED, prefix + "reactors paused (chunk pool low)");
+        controlAnswersDelayed = add(aeron, key, CONTROL_ANSWERS_DELAYED, prefix + "control answers delayed");
+        controlAnswersDropped = add(aeron, key, CONTROL_ANSWERS_DROPPED, prefix + "control answers dropped");
         for (int reason = 1; reason <= CloseReason.MAX_REASON; reason++)
         {
             closes[reason] = add(aeron, key, CLOSES_BASE + reason,

@@ -6,6 +6,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.function.IntConsumer;
 
@@ -13,7 +14,8 @@ import java.util.function.IntConsumer;
  * A gateway's end of the control stream: it subscribes to {@link LinkConfiguration#CONTROL_STREAM_ID} on
  * the local link channel (trusted) and, when configured, on the remote administration channel (signed
  * commands only, {@link AdminAuthFilter}); acts on DRAIN messages addressed to its gateway id and answers
- * on {@link LinkConfiguration#CONTROL_RESPONSE_STREAM_ID} on the channel the command came in on.
+ * on {@link LinkConfiguration#CONTROL_RESPONSE_STREAM_ID} on the channel the command came in on. An answer the
+ * publication refuses for now waits and is offered again by {@link #poll(int)} ({@link ControlResponseProxy}).
  * <p>
  * Not thread-safe: {@link #poll(int)} belongs to one agent of the gateway (its housekeeping duty cycle).
  */
@@ -25,6 +27,8 @@ public final class ControlEndpoint implements AutoCloseable
     private final Publication remoteResponses;
     private final FragmentAssembler localAssembler;
     private final FragmentAssembler remoteAssembler;
+    private final ControlResponseProxy localResponder;
+    private final ControlResponseProxy remoteResponder;
 
     /**
      * @param aeron                 the gateway's client.
@@ -35,6 +39,8 @@ public final class ControlEndpoint implements AutoCloseable
      * @param remoteResponseChannel where answers to remote commands go (needed with a remote channel).
      * @param verifier              the operator keys, or null when none are configured.
      * @param counters              the gateway's admin counters.
+     * @param answersDelayed        counts answers that waited for a retry.
+     * @param answersDropped        counts answers dropped (nobody reads them, or too many wait).
      * @param drain                 starts a drain at the given rate; called on the polling thread.
      * @param clock                 for signature timestamps.
      */
@@ -47,12 +53,15 @@ public final class ControlEndpoint implements AutoCloseable
         final String remoteResponseChannel,
         final AdminVerifier verifier,
         final AdminCounters counters,
+        final AtomicCounter answersDelayed,
+        final AtomicCounter answersDropped,
         final IntConsumer drain,
         final EpochClock clock)
     {
         localSubscription = aeron.addSubscription(localChannel, LinkConfiguration.CONTROL_STREAM_ID);
         localResponses = aeron.addPublication(localResponseChannel, LinkConfiguration.CONTROL_RESPONSE_STREAM_ID);
-        localAssembler = new FragmentAssembler(filter(gatewayId, localResponses, verifier, false, counters, drain, clock));
+        localResponder = new ControlResponseProxy(localResponses, gatewayId, answersDelayed, answersDropped);
+        localAssembler = new FragmentAssembler(filter(gatewayId, localResponder, verifier, false, counters, drain, clock));
         if (null != remoteChannel && !remoteChannel.isBlank())
         {
             if (null == remoteResponseChannel || remoteResponseChannel.isBlank())
@@ -62,26 +71,27 @@ public final class ControlEndpoint implements AutoCloseable
             }
             remoteSubscription = aeron.addSubscription(remoteChannel, LinkConfiguration.CONTROL_STREAM_ID);
             remoteResponses = aeron.addPublication(remoteResponseChannel, LinkConfiguration.CONTROL_RESPONSE_STREAM_ID);
-            remoteAssembler = new FragmentAssembler(filter(gatewayId, remoteResponses, verifier, true, counters, drain, clock));
+            remoteResponder = new ControlResponseProxy(remoteResponses, gatewayId, answersDelayed, answersDropped);
+            remoteAssembler = new FragmentAssembler(filter(gatewayId, remoteResponder, verifier, true, counters, drain, clock));
         }
         else
         {
             remoteSubscription = null;
             remoteResponses = null;
+            remoteResponder = null;
             remoteAssembler = null;
         }
     }
 
     private static AdminAuthFilter filter(
         final int gatewayId,
-        final Publication responses,
+        final ControlResponseProxy responder,
         final AdminVerifier verifier,
         final boolean required,
         final AdminCounters counters,
         final IntConsumer drain,
         final EpochClock clock)
     {
-        final ControlResponseProxy responder = new ControlResponseProxy(responses, gatewayId);
         final ControlAdapter adapter = new ControlAdapter(new ControlListener()
         {
             public void onDrain(final long clientId, final long correlationId, final int targetGatewayId, final int ratePerSec)
@@ -111,15 +121,19 @@ public final class ControlEndpoint implements AutoCloseable
     }
 
     /**
+     * Polls the control streams and offers the answers that wait.
+     *
      * @param fragmentLimit most fragments per subscription.
      * @return work done.
      */
     public int poll(final int fragmentLimit)
     {
         int work = localSubscription.poll(localAssembler, fragmentLimit);
+        work += localResponder.retry();
         if (null != remoteSubscription)
         {
             work += remoteSubscription.poll(remoteAssembler, fragmentLimit);
+            work += remoteResponder.retry();
         }
         return work;
     }

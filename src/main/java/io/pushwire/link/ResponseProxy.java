@@ -3,13 +3,16 @@ package io.pushwire.link;
 import io.aeron.Publication;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import static io.pushwire.link.CommandMessages.*;
 
 /**
- * Sends dispatch's responses to senders on {@link LinkConfiguration#RESPONSE_STREAM_ID}. Not thread-safe;
- * used by the dispatch agent. Returns {@link Publication#offer} results (negative: not sent; a response
- * that cannot be sent is the client's timeout, the command's effect stands).
+ * Sends dispatch's answers to senders on {@link LinkConfiguration#RESPONSE_STREAM_ID}, every one through an
+ * {@link AnswerPublisher}: an answer the publication refuses for now (a term's end, back pressure) waits and is
+ * offered again by {@link #retry()} in the agent's duty cycle, in order; one nobody can read (no subscriber, or too
+ * many waiting) is dropped and counted, and is the client's timeout (the command's effect stands). Each answer is
+ * encoded into one buffer: nothing is allocated per answer. Not thread-safe; used by the dispatch agent.
  */
 public final class ResponseProxy
 {
@@ -18,25 +21,56 @@ public final class ResponseProxy
      */
     public static final int MAX_WHO_STREAMS = 256;
 
-    private final Publication publication;
+    /**
+     * Most bytes of answers held for retry: about 9,300 WHO answers of two streams or 21,800 ACCEPTED ones.
+     */
+    public static final int MAX_WAITING_BYTES = 1 << 20;
+
+    private final AnswerPublisher answers;
     private final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
         WHO_STREAMS_OFFSET + MAX_WHO_STREAMS * WHO_STREAM_LENGTH + 64, 64));
     private int whoStreams;
 
-    public ResponseProxy(final Publication publication)
+    /**
+     * @param publication the response publication.
+     * @param delayed     counts answers that waited for a retry.
+     * @param dropped     counts answers dropped.
+     */
+    public ResponseProxy(final Publication publication, final AtomicCounter delayed, final AtomicCounter dropped)
     {
-        this.publication = publication;
+        this.answers = new AnswerPublisher(publication, MAX_WAITING_BYTES, delayed, dropped);
     }
 
-    public long accepted(final long clientId, final long correlationId, final long messageId, final int targets)
+    /**
+     * Offers answers that are waiting; call every duty cycle.
+     *
+     * @return answers sent or dropped.
+     */
+    public int retry()
+    {
+        return answers.retry();
+    }
+
+    /**
+     * @return bytes of answers waiting for {@link #retry()}.
+     */
+    public int waitingBytes()
+    {
+        return answers.waitingBytes();
+    }
+
+    /**
+     * @return true when offered or held for {@link #retry()}; false when dropped (counted).
+     */
+    public boolean accepted(final long clientId, final long correlationId, final long messageId, final int targets)
     {
         CommandEncoder.header(buffer, 0, ACCEPTED, clientId, correlationId);
         buffer.putLong(MESSAGE_ID_OFFSET, messageId);
         buffer.putInt(ACCEPTED_TARGETS_OFFSET, targets);
-        return publication.offer(buffer, 0, ACCEPTED_LENGTH);
+        return answers.offer(buffer, 0, ACCEPTED_LENGTH);
     }
 
-    public long receipt(final long clientId, final long correlationId, final long messageId, final int targets,
+    public boolean receipt(final long clientId, final long correlationId, final long messageId, final int targets,
         final int delivered, final int pending, final int expired)
     {
         CommandEncoder.header(buffer, 0, RECEIPT_RESPONSE, clientId, correlationId);
@@ -45,19 +79,20 @@ public final class ResponseProxy
         buffer.putInt(MESSAGE_ID_OFFSET + 12, delivered);
         buffer.putInt(MESSAGE_ID_OFFSET + 16, pending);
         buffer.putInt(MESSAGE_ID_OFFSET + 20, expired);
-        return publication.offer(buffer, 0, RECEIPT_LENGTH);
+        return answers.offer(buffer, 0, RECEIPT_LENGTH);
     }
 
-    public long ok(final long clientId, final long correlationId)
+    public boolean ok(final long clientId, final long correlationId)
     {
         CommandEncoder.header(buffer, 0, OK, clientId, correlationId);
-        return publication.offer(buffer, 0, HEADER_LENGTH);
+        return answers.offer(buffer, 0, HEADER_LENGTH);
     }
 
     /**
      * @param text ASCII, cut to {@link CommandMessages#MAX_ERROR_TEXT_LENGTH}.
+     * @return as {@link #accepted}.
      */
-    public long error(final long clientId, final long correlationId, final int code, final String text)
+    public boolean error(final long clientId, final long correlationId, final int code, final String text)
     {
         CommandEncoder.header(buffer, 0, ERROR, clientId, correlationId);
         buffer.putInt(ERROR_CODE_OFFSET, code);
@@ -68,7 +103,7 @@ public final class ResponseProxy
             buffer.putByte(ERROR_TEXT_OFFSET + i, (byte)(c < 128 ? c : '?'));
         }
         buffer.putShort(ERROR_CODE_OFFSET + 4, (short)length);
-        return publication.offer(buffer, 0, ERROR_TEXT_OFFSET + length);
+        return answers.offer(buffer, 0, ERROR_TEXT_OFFSET + length);
     }
 
     /**
@@ -97,9 +132,9 @@ public final class ResponseProxy
         }
     }
 
-    public long sendWho()
+    public boolean sendWho()
     {
         buffer.putInt(WHO_STREAM_COUNT_OFFSET, whoStreams);
-        return publication.offer(buffer, 0, WHO_STREAMS_OFFSET + whoStreams * WHO_STREAM_LENGTH);
+        return answers.offer(buffer, 0, WHO_STREAMS_OFFSET + whoStreams * WHO_STREAM_LENGTH);
     }
 }

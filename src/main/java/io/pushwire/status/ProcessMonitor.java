@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
  * ({@link ProcessStatus}), its distinct error log ({@link ErrorLog}, {@code <status dir>/<role>-<id>.err})
  * and any latency logs it records ({@link LatencyLog}, {@code <status dir>/<role>-<id>-<what>.hlog}).
  * <p>
- * {@link #doWork(long)} heartbeats once a second and writes due latency intervals; call it from one agent's
- * duty cycle. {@link #errorHandler()} and {@link LatencyLog#record(long)} are safe from any thread.
+ * The presence reads {@link ProcessStatus#STARTING} until the process calls {@link #serving()}; from then on
+ * {@link #doWork(long)} heartbeats, at once and then once a second, so the box supervisor and the console see when
+ * the process serves. {@link #doWork(long)} also writes due latency intervals; call it from one agent's duty cycle.
+ * {@link #serving()}, {@link #errorHandler()} and {@link LatencyLog#record(long)} are safe from any thread.
  */
 public final class ProcessMonitor implements AutoCloseable
 {
@@ -30,6 +32,7 @@ public final class ProcessMonitor implements AutoCloseable
     private final ErrorLog errorLog;
     private final List<LatencyLog> latencyLogs = new ArrayList<>();
     private long nextHeartbeatMs;
+    private volatile boolean serving;
 
     /**
      * @param aeron               the process's client (its driver holds the presence counter).
@@ -59,7 +62,6 @@ public final class ProcessMonitor implements AutoCloseable
         final long nowMs = clock.time();
         this.errorLog = new ErrorLog(statusDir, name, errorLogLength, clock, echo);
         this.status = new ProcessStatus(aeron, role, id, version, nowMs);
-        this.nextHeartbeatMs = nowMs + HEARTBEAT_INTERVAL_MS;
     }
 
     /**
@@ -117,13 +119,22 @@ public final class ProcessMonitor implements AutoCloseable
     }
 
     /**
+     * Says the process serves (a gateway's listeners are bound; dispatch has replayed its store): the next
+     * {@link #doWork(long)} heartbeats. Any thread; call once, when it is true.
+     */
+    public void serving()
+    {
+        serving = true;
+    }
+
+    /**
      * @param nowMs epoch ms.
      * @return work done.
      */
     public int doWork(final long nowMs)
     {
         int work = 0;
-        if (nowMs >= nextHeartbeatMs)
+        if (nowMs >= nextHeartbeatMs && serving)
         {
             status.heartbeat(nowMs);
             nextHeartbeatMs = nowMs + HEARTBEAT_INTERVAL_MS;

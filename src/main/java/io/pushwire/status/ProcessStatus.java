@@ -12,10 +12,13 @@ import java.util.function.Consumer;
 /**
  * A process's presence on the box, as a counter in the media driver's CnC file: its key says who it
  * is (role, id, pid, start time) and its value is the epoch millisecond of its last heartbeat, so the
- * console lists every process, its uptime and its availability without asking any of them.
+ * console lists every process, its uptime and its availability, and the box supervisor knows when its children
+ * serve, without asking any of them.
  * <pre>
  *  key:   role i32 | id i32 | pid i64 | startedAtMs i64 | version (ASCII, up to 32 bytes, NUL padded)
- *  value: epoch ms of the last {@link #heartbeat(long)}; a process silent for 3 s is shown as down
+ *  value: {@link #STARTING} (0) from registration until the first {@link #heartbeat(long)}, which a process gives
+ *         once it serves (a gateway's listeners are bound, dispatch has replayed its store); then the epoch ms of
+ *         the last heartbeat: a process silent for 3 s is shown as down
  * </pre>
  * Not thread-safe for {@link #heartbeat(long)} callers beyond one; reading is safe from anywhere.
  */
@@ -27,6 +30,11 @@ public final class ProcessStatus implements AutoCloseable
     public static final int ROLE_GATEWAY = 3;
     public static final int ROLE_CONSOLE = 4;
     public static final int ROLE_SIMULATOR = 5;
+
+    /**
+     * The value of a registered process that does not serve yet (no heartbeat so far).
+     */
+    public static final long STARTING = 0;
 
     static final int ROLE_OFFSET = 0;
     static final int ID_OFFSET = 4;
@@ -56,11 +64,12 @@ public final class ProcessStatus implements AutoCloseable
         key.putStringWithoutLengthAscii(VERSION_OFFSET, version.substring(0, versionLength));
         final String label = roleName(role) + "-" + id + " " + version + " pid " + ProcessHandle.current().pid();
         counter = aeron.addCounter(TYPE_ID, key, 0, KEY_LENGTH, new UnsafeBuffer(label.getBytes(StandardCharsets.US_ASCII)), 0, label.length());
-        counter.setRelease(startedAtMs);
+        counter.setRelease(STARTING);
     }
 
     /**
-     * @param nowMs epoch ms; call about once a second from the process's main agent.
+     * @param nowMs epoch ms; call about once a second from the process's main agent, the first time once the
+     *              process serves.
      */
     public void heartbeat(final long nowMs)
     {
@@ -92,7 +101,7 @@ public final class ProcessStatus implements AutoCloseable
      * @param id            its id in that role.
      * @param pid           its operating-system pid.
      * @param startedAtMs   when it started.
-     * @param heartbeatMs   its last heartbeat.
+     * @param heartbeatMs   its last heartbeat, or {@link #STARTING} before the first.
      * @param version       its release label.
      */
     public record Entry(int role, int id, long pid, long startedAtMs, long heartbeatMs, String version)
@@ -100,6 +109,14 @@ public final class ProcessStatus implements AutoCloseable
         public String name()
         {
             return roleName(role) + "-" + id;
+        }
+
+        /**
+         * @return true once the process has heartbeated: it serves (it may have stopped since; see the age).
+         */
+        public boolean isServing()
+        {
+            return STARTING != heartbeatMs;
         }
     }
 

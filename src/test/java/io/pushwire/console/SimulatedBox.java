@@ -84,7 +84,9 @@ final class SimulatedBox implements AutoCloseable
         remoteResponseChannel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
         adminCounters = new AdminCounters(aeron, "gateway-0", 0);
         control = new ControlEndpoint(aeron, 0, EmbeddedDriver.ipcChannel(), EmbeddedDriver.ipcChannel(), remoteChannel,
-            remoteResponseChannel, new AdminVerifier(Map.of(KEY_ID, SECRET), 30_000, 1024), adminCounters, drains::add,
+            remoteResponseChannel, new AdminVerifier(Map.of(KEY_ID, SECRET), 30_000, 1024), adminCounters,
+            counter(CounterTypes.GATEWAY_BASE + 23, 0, "gateway-0: control answers delayed"),
+            counter(CounterTypes.GATEWAY_BASE + 24, 0, "gateway-0: control answers dropped"), drains::add,
             SystemEpochClock.INSTANCE);
         poller = new Thread(this::poll, "simulated-gateway-control");
         poller.setDaemon(true);

@@ -15,6 +15,8 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code pushwire box} as a child process: it starts a media driver, dispatch and one gateway as its own
  * children on a free port and a private Aeron directory; a device connects through the SDK and pushes reach
- * it through {@link PushClient}; a {@code kill -9} of the gateway is noticed and the gateway restarted, the
+ * it through {@link PushClient}; {@code box: ready} comes once the gateway accepts (a connect right after it
+ * succeeds); a {@code kill -9} of the gateway is noticed, the gateway restarted and said to serve again, the
  * device comes back by itself; SIGTERM stops gateways, then dispatch, then the driver, and leaves no child
  * behind.
  */
@@ -91,6 +94,11 @@ class BoxSupervisorTest
         final long dispatchPid = startedPid("dispatch");
         final long gatewayPid = startedPid("gateway-0");
         childPids.addAll(List.of(driverPid, dispatchPid, gatewayPid));
+        // Ready means the gateway accepts: the first connect succeeds, with no retry.
+        try (Socket socket = new Socket())
+        {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+        }
 
         pushClient = PushClient.connect(aeronDir).awaitConnected(Duration.ofSeconds(20));
         final DeviceRecorder recorder = new DeviceRecorder();
@@ -116,6 +124,7 @@ class BoxSupervisorTest
         final long restartedPid = Long.parseLong(awaitMatch(RESTARTED, 10_000).group(1));
         childPids.add(restartedPid);
         assertTrue(restartedPid != gatewayPid);
+        awaitLine("box: gateway-0 (pid " + restartedPid + ") serving again", 20_000);
 
         E2e.await(() -> "device back through the restarted gateway: " + recorder.states + " " + logs(), 20_000,
             () -> recorder.sessions.size() == 2);

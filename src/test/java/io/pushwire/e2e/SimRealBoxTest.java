@@ -1,9 +1,9 @@
 package io.pushwire.e2e;
 
 import io.pushwire.box.JavaCommand;
-import io.pushwire.link.CommandMessages;
 import io.pushwire.protocol.Protocol;
 import io.pushwire.sender.PushClient;
+import io.pushwire.sender.PushException;
 import io.pushwire.sender.Who;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
@@ -28,9 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -92,13 +90,8 @@ class SimRealBoxTest
             "-Dpushwire.gateway.stop-timeout=2s"), List.of("box")), boxOutput, "box-output");
         E2e.await(() -> "box ready: " + boxOutput + boxLogs(), 30_000,
             () -> boxOutput.stream().anyMatch((line) -> line.startsWith("box: ready")));
+        // "box: ready" comes once dispatch and the gateway serve: the sim's devices may connect at once.
         box.descendants().forEach((child) -> startedPids.add(child.pid()));
-        // "box: ready" means the children were started; the gateway listens once it says so in its log. Devices
-        // that came earlier would be refused and counted as connect failures.
-        final Path gatewayLog = dir.resolve("box").resolve("logs").resolve("gateway-0.log");
-        final String listening = "gateway: gateway-0 on 127.0.0.1:" + port + " ";
-        E2e.await(() -> "gateway listening: " + boxOutput + boxLogs(), 30_000,
-            () -> Files.exists(gatewayLog) && logLines(gatewayLog).stream().anyMatch((line) -> line.startsWith(listening)));
     }
 
     @AfterEach
@@ -289,35 +282,15 @@ class SimRealBoxTest
         return unacked;
     }
 
-    /**
-     * Asks dispatch about a device, asking again when no answer comes: dispatch offers a WHO answer once and drops
-     * it when the offer fails, as it does when the answer meets the end of a term of its response publication
-     * (about every 400 answers with the box's 64 KiB terms).
-     */
     private Who who(final String device)
     {
-        for (int attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                return (Who)pushClient.deviceAsync(CommandMessages.WHO, device).get(2, TimeUnit.SECONDS);
-            }
-            catch (final TimeoutException ex)
-            {
-                if (attempt == 3)
-                {
-                    throw new AssertionError("no answer from dispatch to WHO " + device + " in 3 attempts");
-                }
-            }
-            catch (final ExecutionException ex)
-            {
-                throw new AssertionError("WHO " + device, ex.getCause());
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted asking WHO " + device, ex);
-            }
+            return pushClient.who(device);
+        }
+        catch (final PushException ex)
+        {
+            throw new AssertionError("WHO " + device, ex);
         }
     }
 
@@ -381,18 +354,6 @@ class SimRealBoxTest
             }
         }));
         return process;
-    }
-
-    private static List<String> logLines(final Path file)
-    {
-        try
-        {
-            return Files.readAllLines(file);
-        }
-        catch (final IOException ex)
-        {
-            return List.of();
-        }
     }
 
     /**

@@ -11,12 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProcessMonitorTest
 {
     @Test
-    void shouldRegisterHeartbeatRecordErrorsAndWriteLatencyIntervals(@TempDir final File dir) throws Exception
+    void shouldRegisterAsStartingHeartbeatOnceServingRecordErrorsAndWriteLatencyIntervals(@TempDir final File dir) throws Exception
     {
         final long[] now = { 10_000L };
         try (EmbeddedDriver driver = new EmbeddedDriver();
@@ -29,21 +30,38 @@ class ProcessMonitorTest
             push.record(2_000_000L);
             monitor.errorHandler().onError(new IllegalStateException("x"));
 
-            assertEquals(0, monitor.doWork(now[0] + 500));
-            now[0] += 1_000;
-            assertEquals(2, monitor.doWork(now[0]));
-
             final List<ProcessStatus.Entry> entries = new ArrayList<>();
-            Await.until("heartbeat visible", 5_000, () ->
+            Await.until("registered, starting", 5_000, () ->
             {
                 entries.clear();
                 ProcessStatus.forEach(aeron.countersReader(), entries::add);
-                return entries.size() == 1 && entries.get(0).heartbeatMs() == 11_000L;
+                return entries.size() == 1;
             });
+            assertFalse(entries.get(0).isServing(), "no heartbeat before it serves");
+            now[0] += 1_000;
+            assertEquals(1, monitor.doWork(now[0]), "the latency interval only");
+            assertEquals(ProcessStatus.STARTING, heartbeat(aeron));
+
+            monitor.serving();
+            now[0] += 100;
+            assertEquals(1, monitor.doWork(now[0]), "the first heartbeat at once");
+            assertEquals(0, monitor.doWork(now[0] + 400));
+            assertEquals(2, monitor.doWork(now[0] + 1_000), "a heartbeat a second, and the next latency interval");
+            Await.until("heartbeat visible", 5_000, () -> heartbeat(aeron) == 12_100L);
+            entries.clear();
+            ProcessStatus.forEach(aeron.countersReader(), entries::add);
+            assertTrue(entries.get(0).isServing());
             assertEquals(10_000L, entries.get(0).startedAtMs());
             assertEquals(1, ErrorLog.read(new File(dir, "gateway-3.err"), (c, f, l, t) -> { }));
             assertEquals(1, LatencyLog.readSince(new File(dir, "gateway-3-push.hlog"), 0).getTotalCount());
             assertTrue(push.file().getName().endsWith(".hlog"));
         }
+    }
+
+    private static long heartbeat(final Aeron aeron)
+    {
+        final long[] heartbeatMs = { -1 };
+        ProcessStatus.forEach(aeron.countersReader(), (entry) -> heartbeatMs[0] = entry.heartbeatMs());
+        return heartbeatMs[0];
     }
 }
