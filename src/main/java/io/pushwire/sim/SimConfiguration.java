@@ -30,6 +30,10 @@ final class SimConfiguration
         "pushwire.sim.rate", "0", "unicast: pushes a second (0 = as fast as accepted)");
     static final Setting WARMUP = Setting.of(
         "pushwire.sim.warmup", "15s", "unicast: how long to push at the measured rate before measuring (JIT, store files, buffers)");
+    static final Setting WARMUP_BROADCASTS = Setting.of(
+        "pushwire.sim.warmup-broadcasts", "5", "broadcast: unmeasured broadcasts first (the devices' and gateways' code gets compiled)");
+    static final Setting ROUNDS = Setting.of(
+        "pushwire.sim.rounds", "3", "broadcast: measured broadcasts, one at a time (the result is their median)");
     static final Setting ACK_DELAY = Setting.of(
         "pushwire.sim.ack-delay", "0ms",
         "how long a device waits before its cumulative ACK (0 = at once); stands in for a phone's network round trip");
@@ -51,6 +55,6 @@ final class SimConfiguration
     static List<Setting> settings()
     {
         return List.of(SCENARIO, CONNECTIONS, TARGET, PER_WORKER, SOURCE_ADDRESSES, CONNECT_RATE, HEARTBEAT, DURATION,
-            RATE, WARMUP, ACK_DELAY, PAYLOAD, DEVICE_PREFIX, TIMEOUT, OUTPUT, GATEWAY_PIDS);
+            RATE, WARMUP, WARMUP_BROADCASTS, ROUNDS, ACK_DELAY, PAYLOAD, DEVICE_PREFIX, TIMEOUT, OUTPUT, GATEWAY_PIDS);
     }
 }

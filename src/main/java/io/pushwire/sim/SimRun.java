@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -214,22 +215,45 @@ final class SimRun
     {
         try (SimPusher pusher = SimPusher.connect())
         {
-            measure(pusher);
-            say("warm-up broadcast");
-            pusher.broadcast();
-            awaitDelivered(connections, false, deadlineNs);
-            measure(pusher);
-            say("measured broadcast to %,d devices", connections);
-            final long messageId = pusher.broadcast();
-            final long delivered = awaitDelivered(connections, false, deadlineNs);
-            final SimStats now = collect(deadlineNs);
-            say("broadcast %d reached %,d of %,d devices; complete in %.1f ms (last device's push-to-device latency)",
-                messageId, delivered, connections, now.broadcastMaxNs / 1e6);
-            Thread.sleep(500);
+            final int warmUps = Math.max(0, SimConfiguration.WARMUP_BROADCASTS.getInt());
+            final int rounds = Math.max(1, SimConfiguration.ROUNDS.getInt());
+            say("%d warm-up broadcast(s) (JIT in the devices and gateways), then %d measured", warmUps, rounds);
+            for (int i = 0; i < warmUps; i++)
+            {
+                measure(pusher);
+                pusher.broadcast();
+                awaitDelivered(connections, false, deadlineNs);
+                Thread.sleep(i + 1 == warmUps ? 1_000 : 200); // let the compiler finish before measuring
+            }
+            final double[] completeMs = new double[rounds];
+            long messageId = 0;
+            long delivered = 0;
+            for (int round = 0; round < rounds; round++)
+            {
+                measure(pusher);
+                messageId = pusher.broadcast();
+                delivered = awaitDelivered(connections, false, deadlineNs);
+                final SimStats now = collect(deadlineNs);
+                completeMs[round] = now.broadcastMaxNs / 1e6;
+                say("broadcast %d reached %,d of %,d devices; complete in %.1f ms (last device's push-to-device latency)",
+                    messageId, delivered, connections, completeMs[round]);
+                Thread.sleep(500);
+            }
             final String receipt = pusher.receipt(messageId);
             say("receipt: %s", receipt);
+            final double[] sorted = completeMs.clone();
+            Arrays.sort(sorted);
+            final double median = sorted[rounds / 2];
+            say("broadcast to %,d devices, %d round(s): median %.1f ms, best %.1f ms, worst %.1f ms",
+                connections, rounds, median, sorted[0], sorted[rounds - 1]);
+            final StringBuilder roundsJson = new StringBuilder("[");
+            for (int round = 0; round < rounds; round++)
+            {
+                roundsJson.append(round > 0 ? "," : "").append(fmt(completeMs[round]));
+            }
             json.append(",\"broadcastMessageId\":").append(messageId).append(",\"broadcastReached\":").append(delivered)
-                .append(",\"broadcastCompleteMs\":").append(fmt(now.broadcastMaxNs / 1e6))
+                .append(",\"broadcastCompleteMs\":").append(fmt(median))
+                .append(",\"broadcastRoundsMs\":").append(roundsJson.append(']'))
                 .append(",\"receipt\":\"").append(receipt).append('"');
         }
     }

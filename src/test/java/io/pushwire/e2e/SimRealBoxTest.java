@@ -178,6 +178,8 @@ class SimRealBoxTest
             "--scenario", "broadcast",
             "--connections", Integer.toString(CONNECTIONS),
             "--per-worker", Integer.toString(CONNECTIONS / 2),
+            "--warmup-broadcasts", "1",
+            "--rounds", "2",
             "--ack-delay", "20ms");
 
         assertEquals("true", field(json, "allConnected"), json);
@@ -196,10 +198,11 @@ class SimRealBoxTest
 
         pushClient = PushClient.connect(aeronDir).awaitConnected(Duration.ofSeconds(10));
         final List<String> devices = deviceIds(2, CONNECTIONS / 2);
-        E2e.await(() -> "every device acked both broadcasts: " + unacked(devices, Protocol.BROADCAST_STREAM_ID) + simOutput,
+        E2e.await(() -> "every device acked all three broadcasts: " + unacked(devices, Protocol.BROADCAST_STREAM_ID) + simOutput,
             10_000, () -> unacked(devices, Protocol.BROADCAST_STREAM_ID).isEmpty());
-        assertEquals(2, stream(who(devices.get(0)), Protocol.BROADCAST_STREAM_ID).headSeq(),
-            "the warm-up broadcast and the measured one");
+        assertEquals(3, stream(who(devices.get(0)), Protocol.BROADCAST_STREAM_ID).headSeq(),
+            "the warm-up broadcast and the two measured ones");
+        assertEquals(2, field(json, "broadcastRoundsMs").split(",").length, json);
     }
 
     /**
@@ -301,7 +304,8 @@ class SimRealBoxTest
 
     /**
      * @return the raw value of the first {@code "name":} in the JSON text: a number, {@code true}/{@code false}, a
-     * string's contents, or an object's text (the result is flat but for its latency objects).
+     * string's contents, or an object's or array's text (the result is flat but for its latency objects and the
+     * broadcast rounds).
      */
     private static String field(final String json, final String name)
     {
@@ -316,6 +320,7 @@ class SimRealBoxTest
         {
             case '"' -> json.substring(from + 1, json.indexOf('"', from + 1));
             case '{' -> json.substring(from, json.indexOf('}', from) + 1);
+            case '[' -> json.substring(from, json.indexOf(']', from) + 1);
             default ->
             {
                 int end = from;
