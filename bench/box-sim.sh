@@ -6,7 +6,7 @@
 #
 #   bench/box-sim.sh unicast-rate [runs] [rate]      # latency at a fixed rate (default 20000/s), 10,000 devices
 #   bench/box-sim.sh unicast-full [runs]             # pushes accepted, stored and delivered at full rate
-#   bench/box-sim.sh broadcast [runs] [ack-delay]    # one broadcast to 19,000 devices over 2 workers
+#   bench/box-sim.sh broadcast [runs] [ack-delay]    # broadcasts to 19,000 devices over 2 workers (5 warm-up, 3 measured)
 #
 # Environment: GATEWAYS (default 2), DATA_DIR (default a fresh directory under /tmp, removed afterwards),
 # SIM_OPTS (more sim options), BOX_OPTS (more box options).
@@ -61,7 +61,7 @@ for run in $(seq "$runs"); do
       # shellcheck disable=SC2086
       timeout 300 "$pushwire" sim --scenario broadcast --connections 19000 --per-worker 9500 --ack-delay "${3:-0ms}" \
         --timeout 240s --output "$out_dir/result-$run.json" ${SIM_OPTS:-} > "$log" 2>&1 || true
-      echo "run $run: $(grep -o 'complete in [0-9.]* ms' "$log") | $(grep -o 'broadcast push to device: .*' "$log") | $(grep -o 'receipt: .*' "$log")";;
+      echo "run $run: $(grep -o 'complete in [0-9.]* ms' "$log" | tr '\n' ' ')| $(grep -o 'median .*' "$log") | $(grep -o 'receipt: .*' "$log")";;
     *) echo "box-sim: unknown scenario $scenario" >&2; exit 2;;
   esac
   grep -q "sim: " "$log" || { echo "box-sim: the sim said nothing:"; cat "$log"; }
