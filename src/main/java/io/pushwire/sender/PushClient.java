@@ -276,6 +276,14 @@ public final class PushClient implements AutoCloseable
         }
     }
 
+    /**
+     * @return requests sent and not yet answered, failed or timed out.
+     */
+    public int requestsAwaitingAnswer()
+    {
+        return pending.size();
+    }
+
     private CompletableFuture<Object> register(final long correlationId)
     {
         final CompletableFuture<Object> future = new CompletableFuture<>();
@@ -324,6 +332,7 @@ public final class PushClient implements AutoCloseable
         }
         catch (final TimeoutException ex)
         {
+            pending.values().remove(future); // a late answer then finds nothing; the map does not keep it forever
             throw new PushException(PushException.TIMEOUT, "no answer from dispatch within " + timeout);
         }
         catch (final ExecutionException ex)
@@ -336,6 +345,7 @@ public final class PushClient implements AutoCloseable
         }
         catch (final InterruptedException ex)
         {
+            pending.values().remove(future);
             Thread.currentThread().interrupt();
             throw new PushException(PushException.TIMEOUT, "interrupted");
         }
