@@ -64,6 +64,7 @@ public final class Store implements AutoCloseable
             .rollCycle(rollCycle)
             .indexSpacing(ctx.indexSpacing())
             .indexCount(ctx.indexCount())
+            .blockSize(ctx.blockSize())
             .timeProvider(ctx.timeProvider())
             .syncMode(ctx.syncPolicy() == SyncPolicy.NONE ? SyncMode.NONE : SyncMode.SYNC)
             .build();

@@ -30,6 +30,9 @@ public final class StoreConfiguration
     public static final Setting INDEX_COUNT = Setting.of(
         "pushwire.store.index-count", "8192",
         "entries per index array (power of two); a cycle holds at most count^2 x spacing records");
+    public static final Setting BLOCK_SIZE = Setting.of(
+        "pushwire.store.block-size", "1g",
+        "bytes of a queue file mapped at a time (virtual memory, sparse on disk): fewer, larger mappings mean fewer remaps when PULLs read back");
     public static final Setting PRETOUCH = Setting.of(
         "pushwire.store.pretouch", "16m",
         "keep this many bytes beyond the write position faulted in by a background thread, so page faults stay off dispatch's agent (0 = off)");
@@ -40,6 +43,6 @@ public final class StoreConfiguration
 
     public static List<Setting> settings()
     {
-        return List.of(DIR, SYNC, SYNC_INTERVAL, ROLL_CYCLE, RETENTION, MAX_RECORD_LENGTH, INDEX_SPACING, INDEX_COUNT, PRETOUCH);
+        return List.of(DIR, SYNC, SYNC_INTERVAL, ROLL_CYCLE, RETENTION, MAX_RECORD_LENGTH, INDEX_SPACING, INDEX_COUNT, BLOCK_SIZE, PRETOUCH);
     }
 }

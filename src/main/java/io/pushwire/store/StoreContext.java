@@ -24,6 +24,7 @@ public final class StoreContext
     private long pretouchBytes = -1;
     private int indexSpacing = -1;
     private int indexCount = -1;
+    private long blockSize = -1;
     private TimeProvider timeProvider;
     private boolean concluded;
 
@@ -86,6 +87,14 @@ public final class StoreContext
         if (indexCount < 64 || Integer.bitCount(indexCount) != 1)
         {
             throw new ConfigurationException("pushwire.store.index-count must be a power of two of at least 64, not " + indexCount);
+        }
+        if (blockSize < 0)
+        {
+            blockSize = StoreConfiguration.BLOCK_SIZE.getSizeBytes();
+        }
+        if (blockSize < (1 << 20))
+        {
+            throw new ConfigurationException("pushwire.store.block-size must be at least 1m, not " + blockSize);
         }
         if (pretouchBytes < 0)
         {
@@ -180,6 +189,20 @@ public final class StoreContext
     }
 
     /**
+     * @return bytes of a queue file Chronicle maps at a time.
+     */
+    public long blockSize()
+    {
+        return blockSize;
+    }
+
+    public StoreContext blockSize(final long blockSize)
+    {
+        this.blockSize = blockSize;
+        return this;
+    }
+
+    /**
      * @return entries per index array: a cycle holds at most {@code indexCount^2 x indexSpacing} records.
      */
     public int indexCount()
@@ -235,6 +258,6 @@ public final class StoreContext
     public String toString()
     {
         return "store dir=" + dir + " sync=" + syncPolicy + " syncIntervalMs=" + syncIntervalMs + " rollCycle=" + rollCycle +
-            " retentionMs=" + retentionMs + " maxRecordLength=" + maxRecordLength + " indexSpacing=" + indexSpacing + " indexCount=" + indexCount + " pretouchBytes=" + pretouchBytes;
+            " retentionMs=" + retentionMs + " maxRecordLength=" + maxRecordLength + " indexSpacing=" + indexSpacing + " indexCount=" + indexCount + " blockSize=" + blockSize + " pretouchBytes=" + pretouchBytes;
     }
 }
