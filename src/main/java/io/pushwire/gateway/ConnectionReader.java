@@ -82,7 +82,7 @@ final class ConnectionReader
      *
      * @param slot a readable connection that is not blocked.
      */
-    void deferRead(final int slot)
+    private void deferRead(final int slot)
     {
         deferred[slot] = true;
         deferredCount++;
@@ -90,12 +90,18 @@ final class ConnectionReader
     }
 
     /**
-     * Reads what the socket has and handles every whole frame.
+     * Reads what the socket has and handles every whole frame; while another connection holds bytes the link
+     * refused, leaves this one's in its socket instead ({@link #deferRead(int)}).
      *
      * @param slot a readable connection that is not blocked.
      */
     void onReadable(final int slot)
     {
+        if (blockedCount > 0)
+        {
+            deferRead(slot);
+            return;
+        }
         final SocketChannel channel = table.channels[slot];
         int chunk = table.readChunk[slot];
         final int read;

@@ -278,14 +278,7 @@ final class ReactorAgent implements Agent
         }
         if (0 != (ready & SelectionKey.OP_READ) && key.isValid() && !table.isUpstreamBlocked(slot))
         {
-            if (reader.blockedCount() > 0)
-            {
-                reader.deferRead(slot);
-            }
-            else
-            {
-                reader.onReadable(slot);
-            }
+            reader.onReadable(slot);
         }
     }
 
