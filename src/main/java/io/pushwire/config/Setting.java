@@ -139,6 +139,11 @@ public final class Setting
     }
 
     /**
+     * The forms {@link #getIdleStrategy()} accepts, for settings' help text and error messages.
+     */
+    public static final String IDLE_STRATEGY_FORMS = "busy-spin | yielding | sleeping:<t> | backoff:<spins>,<yields>,<min park>,<max park>";
+
+    /**
      * An Agrona idle strategy: {@code busy-spin}, {@code yielding}, {@code sleeping:<duration>} or
      * {@code backoff:<spins>,<yields>,<min park>,<max park>} (e.g. {@code backoff:10,20,1us,1ms}).
      *
@@ -210,7 +215,7 @@ public final class Setting
             }
         }
         throw new ConfigurationException(name + "=" + text +
-            " is not an idle strategy (busy-spin | yielding | sleeping:<duration> | backoff:<spins>,<yields>,<min park>,<max park>)");
+            " is not an idle strategy (" + IDLE_STRATEGY_FORMS + ")");
     }
 
     static long parseDurationNs(final String name, final String text, final TimeUnit unitWithoutSuffix)

@@ -41,7 +41,7 @@ public final class DispatchConfiguration
 
     public static final Setting IDLE_STRATEGY = Setting.of(
         "pushwire.dispatch.idle-strategy", "backoff:100,10,1us,100us",
-        "what the agent does when a duty cycle found no work: busy-spin | yielding | sleeping:<t> | backoff:<spins>,<yields>,<min park>,<max park>");
+        "what the agent does when a duty cycle found no work: " + Setting.IDLE_STRATEGY_FORMS);
 
     private DispatchConfiguration()
     {

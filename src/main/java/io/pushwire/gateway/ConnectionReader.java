@@ -37,7 +37,6 @@ final class ConnectionReader
     private long bytesIn;
     private int blockedCount;
     private int deferredCount;
-    private final boolean[] deferred;
     private int blockedCursor;
     private long lastUpstreamProgressMs;
 
@@ -50,7 +49,6 @@ final class ConnectionReader
         final GatewayContext ctx)
     {
         this.table = table;
-        this.deferred = new boolean[table.capacity()];
         this.pool = pool;
         this.frames = frames;
         this.counters = counters;
@@ -84,7 +82,6 @@ final class ConnectionReader
      */
     private void deferRead(final int slot)
     {
-        deferred[slot] = true;
         deferredCount++;
         block(slot);
     }
@@ -189,13 +186,12 @@ final class ConnectionReader
             {
                 continue;
             }
-            if (deferred[slot])
+            if (!holdsRefusedBytes(slot))
             {
                 if (blockedCount > deferredCount)
                 {
                     continue; // some connection still holds refused bytes: they go first
                 }
-                deferred[slot] = false;
                 deferredCount--;
                 unblock(slot);
                 resumed++;
@@ -218,7 +214,7 @@ final class ConnectionReader
         {
             for (int slot = 0; slot < capacity && blockedCount > deferredCount; slot++)
             {
-                if (table.isUpstreamBlocked(slot) && !deferred[slot])
+                if (table.isUpstreamBlocked(slot) && holdsRefusedBytes(slot))
                 {
                     closer.close(slot, CloseReason.OVERLOADED, ErrorCode.OVERLOADED);
                     resumed++;
@@ -236,20 +232,28 @@ final class ConnectionReader
      */
     void release(final int slot)
     {
+        if (table.isUpstreamBlocked(slot))
+        {
+            blockedCount--;
+            if (!holdsRefusedBytes(slot))
+            {
+                deferredCount--;
+            }
+        }
         final int readChunk = table.readChunk[slot];
         if (SingleThreadChunkPool.NONE != readChunk)
         {
             pool.release(readChunk);
         }
-        if (table.isUpstreamBlocked(slot))
-        {
-            blockedCount--;
-            if (deferred[slot])
-            {
-                deferred[slot] = false;
-                deferredCount--;
-            }
-        }
+    }
+
+    /**
+     * A blocked connection either holds bytes the link refused (always in its read chunk: the refused frame is
+     * never consumed) or was deferred before it was read (no chunk).
+     */
+    private boolean holdsRefusedBytes(final int slot)
+    {
+        return SingleThreadChunkPool.NONE != table.readChunk[slot];
     }
 
     /**

@@ -53,7 +53,7 @@ public final class GatewayConfiguration
         "pushwire.gateway.heartbeat-grace", "0s", "added to every heartbeat deadline");
     public static final Setting IDLE_STRATEGY = Setting.of(
         "pushwire.gateway.idle-strategy", "backoff:10,20,1us,1ms",
-        "what a reactor does when a duty cycle found no work: busy-spin | yielding | sleeping:<t> | backoff:<spins>,<yields>,<min park>,<max park>");
+        "what a reactor does when a duty cycle found no work: " + Setting.IDLE_STRATEGY_FORMS);
     public static final Setting TIMER_TICK = Setting.of(
         "pushwire.gateway.timer-tick", "512ms", "timer wheel tick, a power of two in ms: deadlines fire up to one tick late");
     public static final Setting RATE = Setting.of(

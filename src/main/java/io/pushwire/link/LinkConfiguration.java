@@ -43,7 +43,7 @@ public final class LinkConfiguration
 
     public static final Setting DRIVER_IDLE_STRATEGY = Setting.of(
         "pushwire.driver.idle-strategy", "backoff:10,20,1us,100us",
-        "what the box's media driver (shared thread) does when idle: busy-spin | yielding | sleeping:<t> | backoff:<spins>,<yields>,<min park>,<max park>");
+        "what the box's media driver (shared thread) does when idle: " + Setting.IDLE_STRATEGY_FORMS);
 
     private LinkConfiguration()
     {

@@ -6,6 +6,8 @@ import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -36,8 +38,9 @@ final class StorePretoucher implements Runnable, AutoCloseable
     private final ReferenceOwner owner = ReferenceOwner.temporary("store-pretoucher");
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile MappedBytesStore store;
-    private volatile long writePosition = -1;
+    private final AtomicReference<MappedBytesStore> store = new AtomicReference<>();
+    private final AtomicLong writePosition = new AtomicLong(-1);
+    private MappedBytesStore publishedStore; // the appending thread's own copy, so it need not read the shared one
     private MappedBytesStore lastStore;
     private long touchedTo;
     private volatile long pagesTouched; // written by the pretoucher thread only
@@ -69,11 +72,14 @@ final class StorePretoucher implements Runnable, AutoCloseable
         final BytesStore<?, ?> current = bytes.bytesStore();
         if (current instanceof MappedBytesStore mapped)
         {
-            if (mapped != store)
+            // Ordered stores, no fence: this runs after every append on dispatch's agent thread, and the
+            // pretoucher only needs a recent position, not the latest.
+            if (mapped != publishedStore)
             {
-                store = mapped;
+                publishedStore = mapped;
+                store.lazySet(mapped);
             }
-            writePosition = bytes.writePosition();
+            writePosition.lazySet(bytes.writePosition());
         }
     }
 
@@ -100,8 +106,8 @@ final class StorePretoucher implements Runnable, AutoCloseable
      */
     int touchSome()
     {
-        final long position = writePosition;
-        final MappedBytesStore mapped = store;
+        final long position = writePosition.get();
+        final MappedBytesStore mapped = store.get();
         if (position < 0 || null == mapped)
         {
             return 0;
