@@ -44,6 +44,8 @@ public final class DispatchCounters implements AutoCloseable
     public final AtomicCounter replayTimeMs;
     public final AtomicCounter storeSyncs;
     public final AtomicCounter storeFilesDeleted;
+    public final AtomicCounter storeReadsFromMemory;
+    public final AtomicCounter storeReadsFromQueue;
 
     public DispatchCounters(final Aeron aeron)
     {
@@ -78,6 +80,8 @@ public final class DispatchCounters implements AutoCloseable
         replayTimeMs = aeron.addCounter(STORE_BASE + 3, "store: replay time ms");
         storeSyncs = aeron.addCounter(STORE_BASE + 4, "store: syncs");
         storeFilesDeleted = aeron.addCounter(STORE_BASE + 5, "store: files deleted by retention");
+        storeReadsFromMemory = aeron.addCounter(STORE_BASE + 6, "store: messages read back from memory (recent cache)");
+        storeReadsFromQueue = aeron.addCounter(STORE_BASE + 7, "store: messages read back from the queue");
     }
 
     public void close()
@@ -85,6 +89,7 @@ public final class DispatchCounters implements AutoCloseable
         CloseHelper.closeAll(onlineDevices, routesReplaced, staleClosesIgnored, pushesAccepted, pushesRejected, deliveredInline,
             notified, pulled, acks, expired, topicFanouts, backPressureRetries, gapsSent, upMessages, collapsed,
             gatewayRoutesDropped, headsHealed, malformedFrames, framesFromUnknownConnections, routesRestored, routesConfirmed,
-            routesDroppedAfterRestart, answersDelayed, answersDropped, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted);
+            routesDroppedAfterRestart, answersDelayed, answersDropped, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted,
+            storeReadsFromMemory, storeReadsFromQueue);
     }
 }

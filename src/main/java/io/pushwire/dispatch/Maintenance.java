@@ -52,6 +52,8 @@ final class Maintenance
         counters.storeAppends.setOrdered(store.appends());
         counters.storeBytes.setOrdered(store.appendedBytes());
         counters.storeSyncs.setOrdered(store.syncs());
+        counters.storeReadsFromMemory.setOrdered(store.readsFromMemory());
+        counters.storeReadsFromQueue.setOrdered(store.readsFromQueue());
         return work;
     }
 

@@ -48,8 +48,11 @@ public final class Store implements AutoCloseable
     private long pendingSyncAppends;
     private long nextSyncMs;
     private long deletedFiles;
+    private long readsFromMemory;
+    private long readsFromQueue;
     private boolean inBatch;
     private final StorePretoucher pretoucher;
+    private final RecentMessages recent;
 
     /**
      * Opens (or creates) the store in {@link StoreContext#dir()}.
@@ -74,6 +77,7 @@ public final class Store implements AutoCloseable
         reader.singleThreadedCheckDisabled(true);
         pretoucher = ctx.pretouchBytes() > 0 ?
             new StorePretoucher(ctx.pretouchBytes(), "store-pretouch-" + ctx.dir().getName()).start() : null;
+        recent = ctx.recentMessages() > 0 ? new RecentMessages(ctx.recentMessages(), ctx.recentBytes()) : null;
         scratch = new byte[ctx.maxRecordLength()];
         scratchBuffer = new UnsafeBuffer(scratch);
         cycleFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
@@ -164,7 +168,13 @@ public final class Store implements AutoCloseable
             writeBytes(bytes, payload, payloadOffset, payloadLength);
             length = bytes.writePosition() - start;
         }
-        return appended(length);
+        final long index = appended(length);
+        if (null != recent)
+        {
+            recent.put(index, streamKind, streamRef, seq, messageId, expiryMs, appId, priority, payload, payloadOffset,
+                payloadLength);
+        }
+        return index;
     }
 
     public long appendDevice(final int deviceIndex, final DirectBuffer deviceId, final int offset, final int length)
@@ -325,6 +335,12 @@ public final class Store implements AutoCloseable
      */
     public boolean readMessage(final long index, final StoredMessage message)
     {
+        if (null != recent && recent.get(index, message))
+        {
+            readsFromMemory++;
+            return true;
+        }
+        readsFromQueue++;
         if (!reader.moveToIndex(index))
         {
             return false;
@@ -487,6 +503,22 @@ public final class Store implements AutoCloseable
     public long appendedBytes()
     {
         return appendedBytes;
+    }
+
+    /**
+     * @return {@link #readMessage} calls answered from memory (the recent-message cache) so far.
+     */
+    public long readsFromMemory()
+    {
+        return readsFromMemory;
+    }
+
+    /**
+     * @return {@link #readMessage} calls that went to the queue (no cache, or it no longer held the record).
+     */
+    public long readsFromQueue()
+    {
+        return readsFromQueue;
     }
 
     /**

@@ -22,6 +22,8 @@ public final class StoreContext
     private long retentionMs = -1;
     private int maxRecordLength = -1;
     private long pretouchBytes = -1;
+    private int recentMessages = -1;
+    private long recentBytes = -1;
     private int indexSpacing = -1;
     private int indexCount = -1;
     private long blockSize = -1;
@@ -99,6 +101,22 @@ public final class StoreContext
         if (pretouchBytes < 0)
         {
             pretouchBytes = StoreConfiguration.PRETOUCH.getSizeBytes();
+        }
+        if (recentMessages < 0)
+        {
+            recentMessages = StoreConfiguration.RECENT_MESSAGES.getInt();
+        }
+        if (recentMessages < 0 || (recentMessages > 0 && Integer.bitCount(recentMessages) != 1))
+        {
+            throw new ConfigurationException("pushwire.store.recent-messages must be 0 or a power of two, not " + recentMessages);
+        }
+        if (recentBytes < 0)
+        {
+            recentBytes = StoreConfiguration.RECENT_BYTES.getSizeBytes();
+        }
+        if (recentMessages > 0 && (recentBytes < 1024 || recentBytes > Integer.MAX_VALUE - 8))
+        {
+            throw new ConfigurationException("pushwire.store.recent-bytes must be between 1k and 2g, not " + recentBytes);
         }
         if (maxRecordLength < 1024)
         {
@@ -230,6 +248,34 @@ public final class StoreContext
         return this;
     }
 
+    /**
+     * @return message records the recent-message cache holds (0: no cache).
+     */
+    public int recentMessages()
+    {
+        return recentMessages;
+    }
+
+    public StoreContext recentMessages(final int recentMessages)
+    {
+        this.recentMessages = recentMessages;
+        return this;
+    }
+
+    /**
+     * @return payload bytes the recent-message cache holds at most.
+     */
+    public int recentBytes()
+    {
+        return (int)recentBytes;
+    }
+
+    public StoreContext recentBytes(final long recentBytes)
+    {
+        this.recentBytes = recentBytes;
+        return this;
+    }
+
     public int maxRecordLength()
     {
         return maxRecordLength;
@@ -258,6 +304,7 @@ public final class StoreContext
     public String toString()
     {
         return "store dir=" + dir + " sync=" + syncPolicy + " syncIntervalMs=" + syncIntervalMs + " rollCycle=" + rollCycle +
-            " retentionMs=" + retentionMs + " maxRecordLength=" + maxRecordLength + " indexSpacing=" + indexSpacing + " indexCount=" + indexCount + " blockSize=" + blockSize + " pretouchBytes=" + pretouchBytes;
+            " retentionMs=" + retentionMs + " maxRecordLength=" + maxRecordLength + " indexSpacing=" + indexSpacing + " indexCount=" + indexCount + " blockSize=" + blockSize + " pretouchBytes=" + pretouchBytes +
+            " recentMessages=" + recentMessages + " recentBytes=" + recentBytes;
     }
 }

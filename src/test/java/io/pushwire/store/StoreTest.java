@@ -141,7 +141,7 @@ class StoreTest
     {
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
         final long[] indexes = new long[5_000];
-        try (Store store = new Store(context(SyncPolicy.NONE).indexSpacing(4).indexCount(64)))
+        try (Store store = new Store(context(SyncPolicy.NONE).indexSpacing(4).indexCount(64).recentMessages(0)))
         {
             for (int i = 0; i < indexes.length; i++)
             {
@@ -159,6 +159,115 @@ class StoreTest
         }
         assertThrows(ConfigurationException.class, () -> new StoreContext().dir(dir).indexSpacing(3).conclude());
         assertThrows(ConfigurationException.class, () -> new StoreContext().dir(dir).indexCount(1000).conclude());
+    }
+
+    @Test
+    void shouldReadRecentMessagesFromMemoryExactlyAsTheQueueHasThem()
+    {
+        final int count = 1_000;
+        final int slots = 64;
+        final int ringBytes = 1024;
+        final long[] indexes = new long[count];
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[2 * ringBytes]);
+        try (Store store = new Store(context(SyncPolicy.NONE).recentMessages(slots).recentBytes(ringBytes)))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final int length = payloadLength(i, ringBytes);
+                for (int b = 0; b < length; b++)
+                {
+                    payload.putByte(b, (byte)(i * 31 + b));
+                }
+                indexes[i] = store.appendMessage(i % 2, 1000 + i, i + 1, 5000L + i, 7, 9000L + i, i % 5, i % 3, 0, 0, 1,
+                    payload, 0, 0, payload, 0, length);
+                store.appendAcked(i, 0, i + 1); // other records in between, as in a running dispatch
+            }
+
+            final StoredMessage message = new StoredMessage(2 * ringBytes);
+            int expectedFromMemory = 0;
+            for (int k = 0; k < count; k++)
+            {
+                final int i = (int)((k * 7919L) % count);
+                final long memoryBefore = store.readsFromMemory();
+                assertTrue(store.readMessage(indexes[i], message), "message " + i);
+                assertMessage(i, ringBytes, message);
+                if (store.readsFromMemory() > memoryBefore)
+                {
+                    expectedFromMemory++;
+                    assertTrue(i >= count - slots, "only the newest " + slots + " records can be in memory: " + i);
+                }
+            }
+            assertEquals(expectedFromMemory, store.readsFromMemory());
+            assertEquals(count, store.readsFromMemory() + store.readsFromQueue());
+            assertTrue(store.readsFromMemory() >= 8, "the newest records are read from memory: " + store.readsFromMemory());
+            assertTrue(store.readsFromQueue() >= count - slots, "older ones from the queue: " + store.readsFromQueue());
+            assertFalse(store.readMessage(indexes[count - 1] + 1, message), "the ACKED record after it is not a message");
+        }
+
+        try (Store store = new Store(context(SyncPolicy.NONE).recentMessages(slots).recentBytes(ringBytes)))
+        {
+            final StoredMessage message = new StoredMessage(2 * ringBytes);
+            for (int i = count - 1; i >= count - slots; i--)
+            {
+                assertTrue(store.readMessage(indexes[i], message), "message " + i + " after reopening");
+                assertMessage(i, ringBytes, message);
+            }
+            assertEquals(0, store.readsFromMemory(), "a reopened store remembers nothing it did not append");
+        }
+        assertThrows(ConfigurationException.class, () -> new StoreContext().dir(dir).recentMessages(1000).conclude());
+        assertThrows(ConfigurationException.class, () -> new StoreContext().dir(dir).recentMessages(64).recentBytes(100).conclude());
+    }
+
+    @Test
+    void shouldNeverAnswerFromAPayloadTheRingHasSinceOverwritten()
+    {
+        final int ringBytes = 1024;
+        final int length = 100;
+        final int count = 50;
+        final long[] indexes = new long[count];
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[length]);
+        try (Store store = new Store(context(SyncPolicy.NONE).recentMessages(1024).recentBytes(ringBytes)))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                payload.setMemory(0, length, (byte)i);
+                indexes[i] = store.appendMessage(0, 1, i + 1, i + 1, 0, 0, 0, 0, 0, 0, 1, payload, 0, 0, payload, 0, length);
+            }
+            final StoredMessage message = new StoredMessage(4096);
+            for (int i = 0; i < count; i++)
+            {
+                assertTrue(store.readMessage(indexes[i], message), "message " + i);
+                assertEquals(length, message.payloadLength());
+                for (int b = 0; b < length; b++)
+                {
+                    assertEquals((byte)i, message.payload().getByte(b), "byte " + b + " of message " + i);
+                }
+            }
+            assertEquals(ringBytes / length, store.readsFromMemory(), "only the payloads the ring still holds");
+            assertEquals(count - ringBytes / length, store.readsFromQueue());
+        }
+    }
+
+    private static int payloadLength(final int i, final int ringBytes)
+    {
+        return i % 97 == 0 ? ringBytes + 1 : (i * 37) % 40; // some longer than the whole ring, some empty
+    }
+
+    private static void assertMessage(final int i, final int ringBytes, final StoredMessage message)
+    {
+        assertEquals(i % 2, message.streamKind());
+        assertEquals(1000 + i, message.streamRef());
+        assertEquals(i + 1, message.seq());
+        assertEquals(5000L + i, message.messageId());
+        assertEquals(9000L + i, message.expiryMs());
+        assertEquals(i % 5, message.appId());
+        assertEquals(i % 3, message.priority());
+        final int length = payloadLength(i, ringBytes);
+        assertEquals(length, message.payloadLength(), "payload length of " + i);
+        for (int b = 0; b < length; b++)
+        {
+            assertEquals((byte)(i * 31 + b), message.payload().getByte(b), "payload byte " + b + " of " + i);
+        }
     }
 
     @Test
