@@ -37,11 +37,6 @@ public final class DispatchAgent implements Agent
     private static final int UPSTREAM_FRAGMENT_LIMIT = 256;
     private static final int COMMAND_FRAGMENT_LIMIT = 64;
     private static final int RETRY_LIMIT = 256;
-    /**
-     * Answers to devices and PULL remainders held per gateway reactor while it refuses offers (~70 B each: at most
-     * ~4.5 MiB for a reactor that stays back-pressured); beyond that they are dropped and counted.
-     */
-    static final int MAX_DEVICE_ANSWERS_PER_REACTOR = 1 << 16;
 
     private final DispatchContext ctx;
     private final DispatchState state;
@@ -84,7 +79,7 @@ public final class DispatchAgent implements Agent
         commandSubscription = aeron.addSubscription(ctx.subscriptionChannel(), LinkConfiguration.COMMAND_STREAM_ID);
         responsePublication = aeron.addExclusivePublication(ctx.publicationChannel(), LinkConfiguration.RESPONSE_STREAM_ID);
         final ResponseProxy responses = new ResponseProxy(responsePublication, counters.answersDelayed, counters.answersDropped);
-        outbox = new Outbox(aeron, ctx.publicationChannel(), ctx.maxPayload(), 1 << 20, MAX_DEVICE_ANSWERS_PER_REACTOR,
+        outbox = new Outbox(aeron, ctx.publicationChannel(), ctx.maxPayload(), 1 << 20, ctx.maxDeviceAnswers(),
             counters.deviceAnswersDelayed, counters.deviceAnswersDropped);
         deliverer = new Deliverer(ctx, state, store, outbox, counters);
         sessions = new DeviceSessions(ctx, state, store, outbox, deliverer, counters);
