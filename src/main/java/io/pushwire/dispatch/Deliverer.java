@@ -33,6 +33,7 @@ final class Deliverer
     private static final int RECENT_BINDS = 4096;
     private static final long RECENT_BIND_MS = 200;
     private static final long PULL_DONE = 0;
+    private int pullFramesSent;
 
     private boolean[] notifyOutstanding = new boolean[1024];
     private final long[] recentBindConnections = new long[RECENT_BINDS];
@@ -294,13 +295,13 @@ final class Deliverer
         }
         if (outbox.answersWaiting(connectionId))
         {
-            keepPull(device, connectionId, streamId, fromSeq, toSeq);
+            keepPull(device, connectionId, streamId, fromSeq, toSeq, ctx.pullBatch());
             return;
         }
-        final long nextSeq = servePull(device, connectionId, streamId, fromSeq, toSeq, nowMs);
+        final long nextSeq = servePull(device, connectionId, streamId, fromSeq, toSeq, ctx.pullBatch(), nowMs);
         if (PULL_DONE != nextSeq)
         {
-            keepPull(device, connectionId, streamId, nextSeq, toSeq);
+            keepPull(device, connectionId, streamId, nextSeq, toSeq, ctx.pullBatch() - pullFramesSent);
         }
     }
 
@@ -333,10 +334,11 @@ final class Deliverer
                 }
                 if (DeviceAnswerRing.PULL == ring.headKind())
                 {
-                    final long nextSeq = servePull(device, connectionId, ring.headA(), ring.headB(), ring.headC(), nowMs);
+                    final int budget = (int)ring.headD();
+                    final long nextSeq = servePull(device, connectionId, ring.headA(), ring.headB(), ring.headC(), budget, nowMs);
                     if (PULL_DONE != nextSeq)
                     {
-                        ring.headB(nextSeq);
+                        ring.headPullProgress(nextSeq, budget - pullFramesSent);
                         break;
                     }
                 }
@@ -355,9 +357,9 @@ final class Deliverer
     }
 
     private void keepPull(final int device, final long connectionId, final long streamId, final long nextSeq,
-        final long toSeq)
+        final long toSeq, final int frameBudget)
     {
-        if (!outbox.queuePull(device, connectionId, streamId, nextSeq, toSeq))
+        if (!outbox.queuePull(device, connectionId, streamId, nextSeq, toSeq, frameBudget))
         {
             // the reactor's ring is full: the device gets a NOTIFY once it drains, and pulls the rest
             outbox.markDeviceRetry(device, connectionId);
@@ -365,17 +367,18 @@ final class Deliverer
     }
 
     /**
-     * Serves seqs {@code fromSeq .. min(toSeq, head)} of a PULL to one connection: at most
-     * {@link DispatchContext#pullBatch()} MSG and GAP frames, in seq order; a GAP covers its whole run however long.
-     * A device that asked for less than it got frames for pulls the rest; news beyond {@code toSeq} is announced with
-     * a NOTIFY.
+     * Serves seqs {@code fromSeq .. min(toSeq, head)} of a PULL to one connection: at most {@code frameBudget} MSG and
+     * GAP frames ({@link DispatchContext#pullBatch()} for the whole PULL, however often it is continued), in seq order;
+     * a GAP covers its whole run however long. A device that asked for more than the budget covered pulls the rest;
+     * news beyond {@code toSeq} is announced with a NOTIFY. Sets {@link #pullFramesSent}.
      *
      * @return {@link #PULL_DONE}, or the first seq not offered because the reactor refused it (the caller keeps the
-     * rest, {@code result .. toSeq}).
+     * rest, {@code result .. toSeq}, with {@code frameBudget - pullFramesSent} frames left).
      */
     private long servePull(final int device, final long connectionId, final long streamId, final long fromSeq,
-        final long toSeq, final long nowMs)
+        final long toSeq, final int frameBudget, final long nowMs)
     {
+        pullFramesSent = 0;
         final boolean unicast = streamId == Protocol.UNICAST_STREAM_ID;
         final StreamLog log = unicast ? state.deviceStreams[device] :
             (state.isSubscribed(device, streamId) ? state.topicStream(streamId) : null);
@@ -386,8 +389,9 @@ final class Deliverer
         final long limit = Math.min(toSeq, log.head());
         long seq = fromSeq;
         int frames = 0;
-        while (seq <= limit && frames < ctx.pullBatch())
+        while (seq <= limit && frames < frameBudget)
         {
+            pullFramesSent = frames;
             frames++;
             final int reason = gapReason(log, seq, nowMs, !unicast);
             if (0 != reason)
@@ -429,6 +433,7 @@ final class Deliverer
             }
             seq++;
         }
+        pullFramesSent = frames;
         if (log.head() > toSeq)
         {
             if (unicast)

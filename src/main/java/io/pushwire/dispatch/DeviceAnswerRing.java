@@ -10,7 +10,7 @@ package io.pushwire.dispatch;
  *   SUB_ACK   connection    index   requestId  status   streamId  headSeq  -
  *   UP_ACK    connection    index   requestId  status   -         -        -
  *   ERROR     connection    index   -          code     -         -        reason (a String the caller made)
- *   PULL      connection    index   streamId   nextSeq  toSeq     -        -
+ *   PULL      connection    index   streamId   nextSeq  toSeq     frames   -    (frames: budget left)
  * </pre>
  * Starts at {@link #INITIAL_CAPACITY} entries and doubles up to {@code maxEntries} (a power of two): it allocates
  * only when it grows past its largest size so far, never on the steady path. Not thread-safe: the dispatch agent owns
@@ -128,11 +128,13 @@ final class DeviceAnswerRing
     }
 
     /**
-     * Moves the head PULL on: what is left of it starts at {@code nextSeq}.
+     * Moves the head PULL on: what is left of it starts at {@code nextSeq} and may send {@code frameBudget} frames.
      */
-    void headB(final long b)
+    void headPullProgress(final long nextSeq, final int frameBudget)
     {
-        bs[slot()] = b;
+        final int slot = slot();
+        bs[slot] = nextSeq;
+        ds[slot] = frameBudget;
     }
 
     /**

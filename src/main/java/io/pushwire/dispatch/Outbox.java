@@ -255,14 +255,18 @@ public final class Outbox implements AutoCloseable
     }
 
     /**
-     * Keeps the rest of a PULL (or a whole PULL that must wait behind earlier answers) in the reactor's ring.
+     * Keeps the rest of a PULL (or a whole PULL that must wait behind earlier answers) in the reactor's ring, with the
+     * MSG and GAP frames it may still send.
      *
      * @return false if the ring is full (nothing kept).
      */
-    boolean queuePull(final int device, final long connectionId, final long streamId, final long nextSeq, final long toSeq)
+    boolean queuePull(
+        final int device, final long connectionId, final long streamId, final long nextSeq, final long toSeq,
+        final int frameBudget)
     {
         final int reactorIndex = reactorIndex(connectionId);
-        if (!answerRing(reactorIndex).add(DeviceAnswerRing.PULL, connectionId, device, streamId, nextSeq, toSeq, 0, null))
+        if (!answerRing(reactorIndex).add(
+            DeviceAnswerRing.PULL, connectionId, device, streamId, nextSeq, toSeq, frameBudget, null))
         {
             return false;
         }
