@@ -17,8 +17,10 @@ import org.agrona.collections.IntHashSet;
  * every stream with something newer than its HELLO cursor; sends topic messages once to all gateways.
  * <p>
  * Nothing here can lose a message: on back pressure the device (or topic) is marked and gets a NOTIFY
- * on a later duty cycle, and the message waits in the store. Allocates nothing per message. Not
- * thread-safe: the dispatch agent owns it.
+ * on a later duty cycle, and the message waits in the store. A PULL cut short by back pressure is continued, in
+ * order with the device's answers, from its reactor's {@link DeviceAnswerRing}; while that ring holds anything, the
+ * reactor's devices get no other frame (they are marked for a NOTIFY instead), so nothing overtakes a waiting answer.
+ * Allocates nothing per message. Not thread-safe: the dispatch agent owns it.
  */
 final class Deliverer
 {
@@ -30,6 +32,8 @@ final class Deliverer
     private final StoredMessage stored;
     private static final int RECENT_BINDS = 4096;
     private static final long RECENT_BIND_MS = 200;
+    private static final long PULL_DONE = 0;
+    private int pullFramesSent;
 
     private boolean[] notifyOutstanding = new boolean[1024];
     private final long[] recentBindConnections = new long[RECENT_BINDS];
@@ -59,6 +63,12 @@ final class Deliverer
         final long connectionId = state.routeConnectionId[device];
         if (DispatchState.NO_CONNECTION == connectionId)
         {
+            return;
+        }
+        if (outbox.answersWaiting(connectionId))
+        {
+            // nothing overtakes a waiting answer or PULL remainder: a NOTIFY follows them
+            outbox.markDeviceRetry(device, connectionId);
             return;
         }
         final StreamLog log = state.deviceStreams[device];
@@ -130,7 +140,7 @@ final class Deliverer
             final int device = recentBindDevices[slot];
             final long connectionId = recentBindConnections[slot];
             if (recentBindTopics[slot] == topicStreamId && state.routeConnectionId[device] == connectionId &&
-                !outbox.notify(connectionId, topicStreamId, seq))
+                (outbox.answersWaiting(connectionId) || !outbox.notify(connectionId, topicStreamId, seq)))
             {
                 outbox.markDeviceRetry(device, connectionId);
             }
@@ -171,7 +181,12 @@ final class Deliverer
         // reactors listed while this runs (a device now routed elsewhere) are retried from the next call
         for (int r = 0, count = reactors.size(); r < count; r++)
         {
-            work += retryDevices(reactors.getInt(r), limit);
+            final int reactorIndex = reactors.getInt(r);
+            if (!outbox.answersWaitingOn(reactorIndex))
+            {
+                // else the reactor still refuses what waits in its answer ring, which goes first
+                work += retryDevices(reactorIndex, limit);
+            }
         }
         outbox.pruneRetryReactors();
         retryScratch.clear();
@@ -215,7 +230,8 @@ final class Deliverer
                 marked.remove(device);
                 continue;
             }
-            if (!outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
+            if (outbox.answersWaiting(connectionId) ||
+                !outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
             {
                 if (Outbox.reactorIndex(connectionId) == reactorIndex)
                 {
@@ -253,24 +269,23 @@ final class Deliverer
     }
 
     /**
-     * Serves PULL(stream, from, to) to one connection: at most {@link DispatchContext#pullBatch()} MSG and
-     * GAP frames, in seq order; a GAP covers its whole run however long. A device that asked for less than
-     * it got frames for pulls the rest; news beyond {@code to} is announced with a NOTIFY.
+     * A PULL(stream, from, to) from a connection: validated, then served (see {@link #servePull}). If answers or PULL
+     * remainders wait for the connection's reactor it waits behind them; a PULL cut short by back pressure keeps its
+     * remainder in the reactor's ring and is continued from there ({@link #retryAnswers(int)}), so the device gets
+     * the whole answer it asked for without asking again.
      */
     void onPull(final int device, final long connectionId, final long streamId, final long fromSeq, final long toSeq,
         final long nowMs)
     {
         final boolean unicast = streamId == Protocol.UNICAST_STREAM_ID;
-        final StreamLog log = unicast ? state.deviceStreams[device] :
-            (state.isSubscribed(device, streamId) ? state.topicStream(streamId) : null);
-        if (null == log)
+        if (!unicast && !state.isSubscribed(device, streamId))
         {
-            outbox.error(connectionId, ErrorCode.UNKNOWN_STREAM, "not subscribed to stream " + streamId);
+            outbox.error(device, connectionId, ErrorCode.UNKNOWN_STREAM, "not subscribed to stream " + streamId);
             return;
         }
         if (fromSeq < 1 || toSeq < fromSeq)
         {
-            outbox.error(connectionId, ErrorCode.BAD_RANGE, "bad PULL range");
+            outbox.error(device, connectionId, ErrorCode.BAD_RANGE, "bad PULL range");
             return;
         }
         if (unicast)
@@ -278,11 +293,105 @@ final class Deliverer
             ensureCapacity(device);
             notifyOutstanding[device] = false;
         }
+        if (outbox.answersWaiting(connectionId))
+        {
+            keepPull(device, connectionId, streamId, fromSeq, toSeq, ctx.pullBatch());
+            return;
+        }
+        final long nextSeq = servePull(device, connectionId, streamId, fromSeq, toSeq, ctx.pullBatch(), nowMs);
+        if (PULL_DONE != nextSeq)
+        {
+            keepPull(device, connectionId, streamId, nextSeq, toSeq, ctx.pullBatch() - pullFramesSent);
+        }
+    }
+
+    /**
+     * Offers again, per gateway reactor and in order, what waits in its {@link DeviceAnswerRing}: answers, and the
+     * rest of PULLs (served from the store as far as the reactor takes offers). Stops at a reactor's first refusal.
+     * Entries for a connection that is no longer its device's route are discarded: the connection is gone or going,
+     * and its device asks again on its next session.
+     *
+     * @param limit most entries completed per reactor.
+     * @return entries completed.
+     */
+    int retryAnswers(final int limit)
+    {
+        int work = 0;
+        final long nowMs = ctx.epochClock().time();
+        final IntArrayList reactors = outbox.answerReactors();
+        for (int r = 0, count = reactors.size(); r < count; r++)
+        {
+            final DeviceAnswerRing ring = outbox.answers(reactors.getInt(r));
+            int done = 0;
+            while (!ring.isEmpty() && done < limit)
+            {
+                final long connectionId = ring.headConnectionId();
+                final int device = ring.headDevice();
+                if (state.routeConnectionId[device] != connectionId)
+                {
+                    ring.removeHead();
+                    continue;
+                }
+                if (DeviceAnswerRing.PULL == ring.headKind())
+                {
+                    final int budget = (int)ring.headD();
+                    final long nextSeq = servePull(device, connectionId, ring.headA(), ring.headB(), ring.headC(), budget, nowMs);
+                    if (PULL_DONE != nextSeq)
+                    {
+                        ring.headPullProgress(nextSeq, budget - pullFramesSent);
+                        break;
+                    }
+                }
+                else if (!outbox.sendHeadAnswer(ring))
+                {
+                    break;
+                }
+                ring.removeHead();
+                counters.backPressureRetries.incrementOrdered();
+                done++;
+            }
+            work += done;
+        }
+        outbox.pruneAnswerReactors();
+        return work;
+    }
+
+    private void keepPull(final int device, final long connectionId, final long streamId, final long nextSeq,
+        final long toSeq, final int frameBudget)
+    {
+        if (!outbox.queuePull(device, connectionId, streamId, nextSeq, toSeq, frameBudget))
+        {
+            // the reactor's ring is full: the device gets a NOTIFY once it drains, and pulls the rest
+            outbox.markDeviceRetry(device, connectionId);
+        }
+    }
+
+    /**
+     * Serves seqs {@code fromSeq .. min(toSeq, head)} of a PULL to one connection: at most {@code frameBudget} MSG and
+     * GAP frames ({@link DispatchContext#pullBatch()} for the whole PULL, however often it is continued), in seq order;
+     * a GAP covers its whole run however long. A device that asked for more than the budget covered pulls the rest;
+     * news beyond {@code toSeq} is announced with a NOTIFY. Sets {@link #pullFramesSent}.
+     *
+     * @return {@link #PULL_DONE}, or the first seq not offered because the reactor refused it (the caller keeps the
+     * rest, {@code result .. toSeq}, with {@code frameBudget - pullFramesSent} frames left).
+     */
+    private long servePull(final int device, final long connectionId, final long streamId, final long fromSeq,
+        final long toSeq, final int frameBudget, final long nowMs)
+    {
+        pullFramesSent = 0;
+        final boolean unicast = streamId == Protocol.UNICAST_STREAM_ID;
+        final StreamLog log = unicast ? state.deviceStreams[device] :
+            (state.isSubscribed(device, streamId) ? state.topicStream(streamId) : null);
+        if (null == log)
+        {
+            return PULL_DONE; // unsubscribed since the PULL was kept: nothing more to say
+        }
         final long limit = Math.min(toSeq, log.head());
         long seq = fromSeq;
         int frames = 0;
-        while (seq <= limit && frames < ctx.pullBatch())
+        while (seq <= limit && frames < frameBudget)
         {
+            pullFramesSent = frames;
             frames++;
             final int reason = gapReason(log, seq, nowMs, !unicast);
             if (0 != reason)
@@ -295,8 +404,7 @@ final class Deliverer
                 }
                 if (!outbox.gap(connectionId, streamId, seq, runEnd, reason))
                 {
-                    outbox.markDeviceRetry(device, connectionId);
-                    return;
+                    return seq;
                 }
                 counters.gapsSent.incrementOrdered();
                 seq = runEnd + 1;
@@ -306,8 +414,7 @@ final class Deliverer
             {
                 if (!outbox.gap(connectionId, streamId, seq, seq, Protocol.GAP_TRIMMED))
                 {
-                    outbox.markDeviceRetry(device, connectionId);
-                    return;
+                    return seq;
                 }
                 counters.gapsSent.incrementOrdered();
             }
@@ -318,8 +425,7 @@ final class Deliverer
             }
             else
             {
-                outbox.markDeviceRetry(device, connectionId);
-                return;
+                return seq;
             }
             if (unicast)
             {
@@ -327,6 +433,7 @@ final class Deliverer
             }
             seq++;
         }
+        pullFramesSent = frames;
         if (log.head() > toSeq)
         {
             if (unicast)
@@ -337,7 +444,12 @@ final class Deliverer
             {
                 counters.notified.incrementOrdered();
             }
+            else
+            {
+                outbox.markDeviceRetry(device, connectionId);
+            }
         }
+        return PULL_DONE;
     }
 
     /**
@@ -350,7 +462,7 @@ final class Deliverer
     {
         final long from = state.sentSeq[device] + 1;
         final long head = log.head();
-        if (from < log.base() || head - log.acked() > ctx.window())
+        if (from < log.base() || head - log.acked() > ctx.window() || outbox.answersWaiting(connectionId))
         {
             return false;
         }
@@ -408,7 +520,7 @@ final class Deliverer
             return;
         }
         final long head = state.deviceStreams[device].head();
-        if (outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, head))
+        if (!outbox.answersWaiting(connectionId) && outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, head))
         {
             notifyOutstanding[device] = true;
             counters.notified.incrementOrdered();
@@ -438,7 +550,7 @@ final class Deliverer
         final long seen = Math.max(cursors.cursor(topic), state.topicAcked(device, topic));
         if (null != log && log.head() > seen)
         {
-            if (outbox.notify(connectionId, topic, log.head()))
+            if (!outbox.answersWaiting(connectionId) && outbox.notify(connectionId, topic, log.head()))
             {
                 counters.notified.incrementOrdered();
             }

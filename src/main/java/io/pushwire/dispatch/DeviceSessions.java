@@ -175,7 +175,7 @@ final class DeviceSessions implements UpstreamListener
                 if (pull.wrap(buffer, offset, length) != 0)
                 {
                     counters.malformedFrames.incrementOrdered();
-                    outbox.error(connectionId, ErrorCode.MALFORMED, "bad PULL");
+                    outbox.error(device, connectionId, ErrorCode.MALFORMED, "bad PULL");
                     return;
                 }
                 deliverer.onPull(device, connectionId, pull.streamId(), pull.fromSeq(), pull.toSeq(), clock.time());
@@ -186,13 +186,13 @@ final class DeviceSessions implements UpstreamListener
                 if (up.wrap(buffer, offset, length) != 0)
                 {
                     counters.malformedFrames.incrementOrdered();
-                    outbox.error(connectionId, ErrorCode.MALFORMED, "bad UP");
+                    outbox.error(device, connectionId, ErrorCode.MALFORMED, "bad UP");
                     return;
                 }
                 store.appendUp(device, up.requestId(), up.appId(), clock.time(), buffer, up.payloadOffset(), up.payloadLength());
                 state.upMessages++;
                 counters.upMessages.incrementOrdered();
-                outbox.upAck(connectionId, up.requestId(), 0);
+                outbox.upAck(device, connectionId, up.requestId(), 0);
             }
             default -> counters.malformedFrames.incrementOrdered();
         }
@@ -398,7 +398,7 @@ final class DeviceSessions implements UpstreamListener
         if (ack.wrap(buffer, offset, length) != 0)
         {
             counters.malformedFrames.incrementOrdered();
-            outbox.error(connectionId, ErrorCode.MALFORMED, "bad ACK");
+            outbox.error(device, connectionId, ErrorCode.MALFORMED, "bad ACK");
             return;
         }
         final long streamId = ack.streamId();
@@ -406,12 +406,12 @@ final class DeviceSessions implements UpstreamListener
             (state.isSubscribed(device, streamId) ? state.topicStream(streamId) : null);
         if (null == log)
         {
-            outbox.error(connectionId, ErrorCode.UNKNOWN_STREAM, "ACK for a stream not subscribed");
+            outbox.error(device, connectionId, ErrorCode.UNKNOWN_STREAM, "ACK for a stream not subscribed");
             return;
         }
         if (ack.seq() > log.head())
         {
-            outbox.error(connectionId, ErrorCode.BAD_RANGE, "ACK beyond the stream's head");
+            outbox.error(device, connectionId, ErrorCode.BAD_RANGE, "ACK beyond the stream's head");
             return;
         }
         storeAck(device, streamId, ack.seq());
@@ -458,7 +458,7 @@ final class DeviceSessions implements UpstreamListener
         if (result != 0)
         {
             counters.malformedFrames.incrementOrdered();
-            outbox.subAck(connectionId, sub.requestId(), -result, 0, 0);
+            outbox.subAck(device, connectionId, sub.requestId(), -result, 0, 0);
             return;
         }
         final String name = buffer.getStringWithoutLengthAscii(sub.topicOffset(), sub.topicLength());
@@ -470,7 +470,7 @@ final class DeviceSessions implements UpstreamListener
                 store.appendSubscription(false, device, topic);
                 outbox.unbindTopic(connectionId, topic);
             }
-            outbox.subAck(connectionId, sub.requestId(), 0, Math.max(topic, 0), topic > 0 ? state.topicStream(topic).head() : 0);
+            outbox.subAck(device, connectionId, sub.requestId(), 0, Math.max(topic, 0), topic > 0 ? state.topicStream(topic).head() : 0);
             return;
         }
         if (topic != (int)DispatchState.BROADCAST && !state.isSubscribed(device, Math.max(topic, 0)))
@@ -478,7 +478,7 @@ final class DeviceSessions implements UpstreamListener
             final IntArrayList topics = state.subscriptions(device);
             if (null != topics && topics.size() >= ctx.maxSubscriptions())
             {
-                outbox.subAck(connectionId, sub.requestId(), ErrorCode.TOO_MANY_SUBSCRIPTIONS, 0, 0);
+                outbox.subAck(device, connectionId, sub.requestId(), ErrorCode.TOO_MANY_SUBSCRIPTIONS, 0, 0);
                 return;
             }
             if (topic <= 0)
@@ -491,7 +491,7 @@ final class DeviceSessions implements UpstreamListener
             outbox.bindTopic(connectionId, topic);
             deliverer.onBound(connectionId, device, topic, clock.time());
         }
-        outbox.subAck(connectionId, sub.requestId(), 0, topic, state.topicStream(topic).head());
+        outbox.subAck(device, connectionId, sub.requestId(), 0, topic, state.topicStream(topic).head());
     }
 
     private long helloCursor(final long streamId)

@@ -79,7 +79,8 @@ public final class DispatchAgent implements Agent
         commandSubscription = aeron.addSubscription(ctx.subscriptionChannel(), LinkConfiguration.COMMAND_STREAM_ID);
         responsePublication = aeron.addExclusivePublication(ctx.publicationChannel(), LinkConfiguration.RESPONSE_STREAM_ID);
         final ResponseProxy responses = new ResponseProxy(responsePublication, counters.answersDelayed, counters.answersDropped);
-        outbox = new Outbox(aeron, ctx.publicationChannel(), ctx.maxPayload(), 1 << 20);
+        outbox = new Outbox(aeron, ctx.publicationChannel(), ctx.maxPayload(), 1 << 20, ctx.maxDeviceAnswers(),
+            counters.deviceAnswersDelayed, counters.deviceAnswersDropped);
         deliverer = new Deliverer(ctx, state, store, outbox, counters);
         sessions = new DeviceSessions(ctx, state, store, outbox, deliverer, counters);
         maintenance = new Maintenance(ctx, state, store, sessions, counters);
@@ -142,6 +143,10 @@ public final class DispatchAgent implements Agent
         if (outbox.pendingControl() > 0)
         {
             work += outbox.retryControl();
+        }
+        if (outbox.hasWaitingAnswers())
+        {
+            work += deliverer.retryAnswers(RETRY_LIMIT);
         }
         if (outbox.hasRetries())
         {

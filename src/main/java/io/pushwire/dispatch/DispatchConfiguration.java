@@ -30,6 +30,10 @@ public final class DispatchConfiguration
         "pushwire.dispatch.topic-retention", "1024", "messages kept per topic (older ones are trimmed: GAP reason 3)");
     public static final Setting MAX_SUBSCRIPTIONS = Setting.of(
         "pushwire.dispatch.max-subscriptions", "64", "topics one device may subscribe to");
+    public static final Setting MAX_DEVICE_ANSWERS = Setting.of(
+        "pushwire.dispatch.max-device-answers", "65536",
+        "answers to devices (SUB_ACK, UP_ACK, ERROR) and cut PULLs kept per gateway reactor while it refuses offers, a " +
+        "power of two >= 64 (about 70 bytes each); beyond, answers are dropped and counted");
     public static final Setting GATEWAY_TIMEOUT = Setting.of(
         "pushwire.dispatch.gateway-timeout", "5s", "a gateway silent this long is taken as gone: its routes are dropped");
     public static final Setting SWEEP_INTERVAL = Setting.of(
@@ -54,7 +58,7 @@ public final class DispatchConfiguration
     {
         final List<Setting> settings = new ArrayList<>(LinkConfiguration.settings());
         settings.addAll(List.of(MAX_PAYLOAD, INLINE_LIMIT, WINDOW, WINDOW_BYTES, PULL_BATCH, DEFAULT_TTL, MAX_TTL,
-            TOPIC_RETENTION, MAX_SUBSCRIPTIONS, GATEWAY_TIMEOUT, SWEEP_INTERVAL, RECEIPT_RETENTION, MAX_RECEIPTS, IDLE_STRATEGY));
+            TOPIC_RETENTION, MAX_SUBSCRIPTIONS, MAX_DEVICE_ANSWERS, GATEWAY_TIMEOUT, SWEEP_INTERVAL, RECEIPT_RETENTION, MAX_RECEIPTS, IDLE_STRATEGY));
         settings.addAll(StoreConfiguration.settings());
         return settings;
     }

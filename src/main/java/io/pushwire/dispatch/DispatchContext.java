@@ -33,6 +33,7 @@ public final class DispatchContext
     private long maxTtlMs = -1;
     private int topicRetention = -1;
     private int maxSubscriptions = -1;
+    private int maxDeviceAnswers = -1;
     private long gatewayTimeoutMs = -1;
     private long sweepIntervalMs = -1;
     private long receiptRetentionMs = -1;
@@ -77,6 +78,7 @@ public final class DispatchContext
         maxTtlMs = maxTtlMs < 0 ? ms(DispatchConfiguration.MAX_TTL.getDurationNs(TimeUnit.MILLISECONDS)) : maxTtlMs;
         topicRetention = topicRetention < 0 ? DispatchConfiguration.TOPIC_RETENTION.getInt() : topicRetention;
         maxSubscriptions = maxSubscriptions < 0 ? DispatchConfiguration.MAX_SUBSCRIPTIONS.getInt() : maxSubscriptions;
+        maxDeviceAnswers = maxDeviceAnswers < 0 ? DispatchConfiguration.MAX_DEVICE_ANSWERS.getInt() : maxDeviceAnswers;
         gatewayTimeoutMs = gatewayTimeoutMs < 0 ?
             ms(DispatchConfiguration.GATEWAY_TIMEOUT.getDurationNs(TimeUnit.MILLISECONDS)) : gatewayTimeoutMs;
         sweepIntervalMs = sweepIntervalMs < 0 ?
@@ -96,6 +98,10 @@ public final class DispatchContext
         if (window < 1 || pullBatch < 1 || topicRetention < 1 || maxSubscriptions < 1 || maxReceipts < 1)
         {
             throw new ConfigurationException("window, pull-batch, topic-retention, max-subscriptions, max-receipts must be positive");
+        }
+        if (maxDeviceAnswers < 64 || Integer.bitCount(maxDeviceAnswers) != 1)
+        {
+            throw new ConfigurationException("max-device-answers must be a power of two >= 64: " + maxDeviceAnswers);
         }
         if (defaultTtlMs < 1 || defaultTtlMs > maxTtlMs)
         {
@@ -306,6 +312,24 @@ public final class DispatchContext
         return this;
     }
 
+    /**
+     * @return answers to devices and cut PULLs kept per gateway reactor while it refuses offers.
+     */
+    public int maxDeviceAnswers()
+    {
+        return maxDeviceAnswers;
+    }
+
+    /**
+     * @param maxDeviceAnswers answers to devices (SUB_ACK, UP_ACK, ERROR) and cut PULLs kept per gateway reactor while
+     *                         it refuses offers, a power of two of at least 64; beyond, answers are dropped and counted.
+     */
+    public DispatchContext maxDeviceAnswers(final int maxDeviceAnswers)
+    {
+        this.maxDeviceAnswers = maxDeviceAnswers;
+        return this;
+    }
+
     public long gatewayTimeoutMs()
     {
         return gatewayTimeoutMs;
@@ -355,7 +379,7 @@ public final class DispatchContext
         return "dispatch aeronDir=" + aeronDir + " channel=" + publicationChannel + " maxPayload=" + maxPayload +
             " inlineLimit=" + inlineLimit + " window=" + window + "/" + windowBytes + "B pullBatch=" + pullBatch +
             " ttl=" + defaultTtlMs + "/" + maxTtlMs + "ms topicRetention=" + topicRetention + " maxSubscriptions=" +
-            maxSubscriptions + " gatewayTimeoutMs=" + gatewayTimeoutMs + " sweepIntervalMs=" + sweepIntervalMs +
-            " receiptRetentionMs=" + receiptRetentionMs + " maxReceipts=" + maxReceipts + "; " + storeContext;
+            maxSubscriptions + " maxDeviceAnswers=" + maxDeviceAnswers + " gatewayTimeoutMs=" + gatewayTimeoutMs +
+            " sweepIntervalMs=" + sweepIntervalMs + " receiptRetentionMs=" + receiptRetentionMs + " maxReceipts=" + maxReceipts + "; " + storeContext;
     }
 }

@@ -38,6 +38,8 @@ public final class DispatchCounters implements AutoCloseable
     public final AtomicCounter routesDroppedAfterRestart;
     public final AtomicCounter answersDelayed;
     public final AtomicCounter answersDropped;
+    public final AtomicCounter deviceAnswersDelayed;
+    public final AtomicCounter deviceAnswersDropped;
     public final AtomicCounter storeAppends;
     public final AtomicCounter storeBytes;
     public final AtomicCounter replayRecords;
@@ -74,6 +76,9 @@ public final class DispatchCounters implements AutoCloseable
             "dispatch: restored routes dropped (gateway restarted, silent, or instance unknown)");
         answersDelayed = aeron.addCounter(DISPATCH_BASE + 22, "dispatch: answers to senders delayed (term end or back pressure)");
         answersDropped = aeron.addCounter(DISPATCH_BASE + 23, "dispatch: answers to senders dropped (no reader, or too many waiting)");
+        deviceAnswersDelayed = aeron.addCounter(DISPATCH_BASE + 24,
+            "dispatch: answers to devices delayed (back pressure, kept in order)");
+        deviceAnswersDropped = aeron.addCounter(DISPATCH_BASE + 25, "dispatch: answers to devices dropped (too many waiting)");
         storeAppends = aeron.addCounter(STORE_BASE, "store: appends");
         storeBytes = aeron.addCounter(STORE_BASE + 1, "store: bytes appended");
         replayRecords = aeron.addCounter(STORE_BASE + 2, "store: records replayed at start");
@@ -89,7 +94,8 @@ public final class DispatchCounters implements AutoCloseable
         CloseHelper.closeAll(onlineDevices, routesReplaced, staleClosesIgnored, pushesAccepted, pushesRejected, deliveredInline,
             notified, pulled, acks, expired, topicFanouts, backPressureRetries, gapsSent, upMessages, collapsed,
             gatewayRoutesDropped, headsHealed, malformedFrames, framesFromUnknownConnections, routesRestored, routesConfirmed,
-            routesDroppedAfterRestart, answersDelayed, answersDropped, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted,
+            routesDroppedAfterRestart, answersDelayed, answersDropped, deviceAnswersDelayed,
+            deviceAnswersDropped, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted,
             storeReadsFromMemory, storeReadsFromQueue);
     }
 }

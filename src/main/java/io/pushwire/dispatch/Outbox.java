@@ -12,6 +12,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntHashSet;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Everything dispatch sends to gateways: device frames to one connection (through the reactor's
@@ -22,6 +23,12 @@ import org.agrona.collections.IntHashSet;
  * a device frame that cannot be offered marks the device for a NOTIFY retried every duty cycle
  * ({@link #markDeviceRetry}); a topic frame marks the topic for a fan-out NOTIFY; a control message goes
  * to a FIFO retry ring, retried in order. The send methods return false when the offer failed.
+ * <p>
+ * Answers to devices (SUB_ACK, UP_ACK, ERROR) are not lost either: one that cannot be offered waits in its reactor's
+ * {@link DeviceAnswerRing}, with the rest of any PULL cut short, and is offered again in order on later duty cycles.
+ * While a reactor's ring holds anything, every answer and PULL for that reactor queues behind it, and
+ * {@link Deliverer} holds other frames to its connections back (NOTIFY later), so nothing overtakes a waiting answer.
+ * Beyond {@code maxAnswers} a reactor's answers are dropped and counted.
  * <p>
  * Marked devices are kept per gateway reactor (one publication each): a reactor that still refuses, e.g. a
  * gateway reactor paused because its chunk pool is low, holds back only its own devices' retries, never those
@@ -45,6 +52,12 @@ public final class Outbox implements AutoCloseable
     private final IntArrayList retryReactors = new IntArrayList();
     private final IntHashSet retryTopics = new IntHashSet();
     private final int maxControl;
+    private final int maxAnswers;
+    private final DeviceAnswerRing[] answers = new DeviceAnswerRing[proxies.length];
+    private final boolean[] answerListed = new boolean[proxies.length];
+    private final IntArrayList answerReactors = new IntArrayList();
+    private final AtomicCounter answersDelayed;
+    private final AtomicCounter answersDropped;
     private int[] controlTypes = new int[1024];
     private long[] controlConnections = new long[1024];
     private long[] controlArgs = new long[1024];
@@ -58,12 +71,19 @@ public final class Outbox implements AutoCloseable
      * @param channel        the link channel for publications.
      * @param maxPayload     the largest payload a frame carries.
      * @param maxControl     most control messages held for retry.
+     * @param maxAnswers     most answers and PULL remainders held per reactor (a power of two, at least 64).
+     * @param answersDelayed counts answers to devices that had to wait (back pressure, or earlier ones waiting).
+     * @param answersDropped counts answers to devices dropped because their reactor's ring was full.
      */
-    public Outbox(final Aeron aeron, final String channel, final int maxPayload, final int maxControl)
+    public Outbox(final Aeron aeron, final String channel, final int maxPayload, final int maxControl, final int maxAnswers,
+        final AtomicCounter answersDelayed, final AtomicCounter answersDropped)
     {
         this.aeron = aeron;
         this.channel = channel;
         this.maxControl = maxControl;
+        this.maxAnswers = maxAnswers;
+        this.answersDelayed = answersDelayed;
+        this.answersDropped = answersDropped;
         this.maxFrameLength = FrameEncoder.maxMsgFrameLength(maxPayload) + 256;
         fanout = new TopicFanoutProxy(aeron.addExclusivePublication(channel, LinkConfiguration.TOPIC_STREAM_ID), maxFrameLength);
     }
@@ -193,19 +213,202 @@ public final class Outbox implements AutoCloseable
         return offered(proxy.deliver(connectionId, FrameEncoder.gap(proxy.frameBuffer(), FRAME, streamId, fromSeq, toSeq, reason)));
     }
 
-    public boolean error(final long connectionId, final int code, final String reason)
+    /**
+     * ERROR to a device, after everything that waits for its reactor (see {@link #subAck}).
+     */
+    public void error(final int device, final long connectionId, final int code, final String reason)
+    {
+        if (!answersWaiting(connectionId) && sendError(connectionId, code, reason))
+        {
+            return;
+        }
+        queueAnswer(DeviceAnswerRing.ERROR, connectionId, device, 0, code, 0, 0, reason);
+    }
+
+    /**
+     * SUB_ACK to a device. Never lost to back pressure: when the offer fails, or something already waits for the
+     * connection's reactor (so a later answer cannot overtake an earlier one), it is kept in the reactor's
+     * {@link DeviceAnswerRing} and offered again, in order, by {@link Deliverer#retryAnswers(int)}; dropped and
+     * counted only when the ring is full.
+     */
+    public void subAck(
+        final int device, final long connectionId, final long requestId, final int status, final long streamId,
+        final long headSeq)
+    {
+        if (!answersWaiting(connectionId) && sendSubAck(connectionId, requestId, status, streamId, headSeq))
+        {
+            return;
+        }
+        queueAnswer(DeviceAnswerRing.SUB_ACK, connectionId, device, requestId, status, streamId, headSeq, null);
+    }
+
+    /**
+     * UP_ACK to a device, after everything that waits for its reactor (see {@link #subAck}).
+     */
+    public void upAck(final int device, final long connectionId, final long requestId, final int status)
+    {
+        if (!answersWaiting(connectionId) && sendUpAck(connectionId, requestId, status))
+        {
+            return;
+        }
+        queueAnswer(DeviceAnswerRing.UP_ACK, connectionId, device, requestId, status, 0, 0, null);
+    }
+
+    /**
+     * Keeps the rest of a PULL (or a whole PULL that must wait behind earlier answers) in the reactor's ring, with the
+     * MSG and GAP frames it may still send.
+     *
+     * @return false if the ring is full (nothing kept).
+     */
+    boolean queuePull(
+        final int device, final long connectionId, final long streamId, final long nextSeq, final long toSeq,
+        final int frameBudget)
+    {
+        final int reactorIndex = reactorIndex(connectionId);
+        if (!answerRing(reactorIndex).add(
+            DeviceAnswerRing.PULL, connectionId, device, streamId, nextSeq, toSeq, frameBudget, null))
+        {
+            return false;
+        }
+        listAnswerReactor(reactorIndex);
+        return true;
+    }
+
+    /**
+     * @param connectionId a connection.
+     * @return true while answers or PULL remainders wait for the connection's reactor: frames to its connections are
+     * then held back (the device is marked for a NOTIFY) so that nothing overtakes them.
+     */
+    public boolean answersWaiting(final long connectionId)
+    {
+        return answersWaitingOn(reactorIndex(connectionId));
+    }
+
+    /**
+     * @param reactorIndex a reactor, as {@link #reactorIndex(long)} names it.
+     * @return true while answers or PULL remainders wait for it.
+     */
+    public boolean answersWaitingOn(final int reactorIndex)
+    {
+        final DeviceAnswerRing ring = answers[reactorIndex];
+        return null != ring && !ring.isEmpty();
+    }
+
+    /**
+     * @return true if answers or PULL remainders wait for any reactor.
+     */
+    public boolean hasWaitingAnswers()
+    {
+        return !answerReactors.isEmpty();
+    }
+
+    /**
+     * @return the reactors whose ring has (or, until {@link #pruneAnswerReactors()}, had) entries.
+     */
+    IntArrayList answerReactors()
+    {
+        return answerReactors;
+    }
+
+    /**
+     * @return the reactor's ring, or null if nothing ever waited for it.
+     */
+    DeviceAnswerRing answers(final int reactorIndex)
+    {
+        return answers[reactorIndex];
+    }
+
+    /**
+     * Forgets reactors whose ring is empty.
+     */
+    void pruneAnswerReactors()
+    {
+        for (int i = answerReactors.size() - 1; i >= 0; i--)
+        {
+            final int reactorIndex = answerReactors.getInt(i);
+            if (answers[reactorIndex].isEmpty())
+            {
+                answerReactors.fastUnorderedRemove(i);
+                answerListed[reactorIndex] = false;
+            }
+        }
+    }
+
+    /**
+     * Offers the head answer of a ring again (not a PULL: {@link Deliverer} serves those).
+     *
+     * @return true if it was offered; the caller removes it.
+     */
+    boolean sendHeadAnswer(final DeviceAnswerRing ring)
+    {
+        final long connectionId = ring.headConnectionId();
+        return switch (ring.headKind())
+        {
+            case DeviceAnswerRing.SUB_ACK ->
+                sendSubAck(connectionId, ring.headA(), (int)ring.headB(), ring.headC(), ring.headD());
+            case DeviceAnswerRing.UP_ACK -> sendUpAck(connectionId, ring.headA(), (int)ring.headB());
+            default -> sendError(connectionId, (int)ring.headB(), ring.headReason());
+        };
+    }
+
+    /**
+     * @return answers to devices dropped because their reactor's ring was full, since start.
+     */
+    public long answersDropped()
+    {
+        return answersDropped.get();
+    }
+
+    private void queueAnswer(
+        final int kind, final long connectionId, final int device, final long a, final long b, final long c, final long d,
+        final String reason)
+    {
+        final int reactorIndex = reactorIndex(connectionId);
+        if (answerRing(reactorIndex).add(kind, connectionId, device, a, b, c, d, reason))
+        {
+            listAnswerReactor(reactorIndex);
+            answersDelayed.incrementOrdered();
+        }
+        else
+        {
+            answersDropped.incrementOrdered();
+        }
+    }
+
+    private DeviceAnswerRing answerRing(final int reactorIndex)
+    {
+        DeviceAnswerRing ring = answers[reactorIndex];
+        if (null == ring)
+        {
+            ring = new DeviceAnswerRing(maxAnswers);
+            answers[reactorIndex] = ring;
+        }
+        return ring;
+    }
+
+    private void listAnswerReactor(final int reactorIndex)
+    {
+        if (!answerListed[reactorIndex])
+        {
+            answerListed[reactorIndex] = true;
+            answerReactors.addInt(reactorIndex);
+        }
+    }
+
+    private boolean sendError(final long connectionId, final int code, final String reason)
     {
         final GatewayProxy proxy = proxy(connectionId);
         return offered(proxy.deliver(connectionId, FrameEncoder.error(proxy.frameBuffer(), FRAME, code, reason)));
     }
 
-    public boolean subAck(final long connectionId, final long requestId, final int status, final long streamId, final long headSeq)
+    private boolean sendSubAck(
+        final long connectionId, final long requestId, final int status, final long streamId, final long headSeq)
     {
         final GatewayProxy proxy = proxy(connectionId);
         return offered(proxy.deliver(connectionId, FrameEncoder.subAck(proxy.frameBuffer(), FRAME, requestId, status, streamId, headSeq)));
     }
 
-    public boolean upAck(final long connectionId, final long requestId, final int status)
+    private boolean sendUpAck(final long connectionId, final long requestId, final int status)
     {
         final GatewayProxy proxy = proxy(connectionId);
         return offered(proxy.deliver(connectionId, FrameEncoder.upAck(proxy.frameBuffer(), FRAME, requestId, status)));

@@ -151,6 +151,7 @@ final class TestDevice
             {
                 upAck.wrap(buffer, bodyOffset, bodyLength);
                 upAcks.add(upAck.requestId());
+                frames.add("UP_ACK " + upAck.requestId() + ":" + upAck.status());
             }
             case FrameType.BYE ->
             {

@@ -35,6 +35,11 @@ final class TestGateway implements DownstreamListener, AutoCloseable
     final Map<Long, Set<Long>> bindings = new HashMap<>();
     long instanceId = 1;
     boolean topicsFirst;
+    /**
+     * True to stop polling the reactor's downstream stream (like a reactor paused for its chunk pool): dispatch's
+     * offers to it are refused once the publication's window is full.
+     */
+    boolean paused;
     private final DispatchProxy proxy;
     private final Aeron aeron;
     private DownstreamAdapter downstream;
@@ -80,7 +85,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
 
     int poll()
     {
-        final int down = null == downstream ? 0 : downstream.poll(100);
+        final int down = null == downstream || paused ? 0 : downstream.poll(100);
         final int work = topicsFirst ? topics.poll(100) + down : down + topics.poll(100);
         for (final TestDevice device : devices.values().toArray(new TestDevice[0]))
         {
