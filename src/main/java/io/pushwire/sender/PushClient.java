@@ -22,9 +22,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,20 +38,53 @@ import java.util.concurrent.locks.LockSupport;
  * responses with its client id and completing the pending request with the same correlation id.
  * Thread-safe: any number of threads may call it. Blocking calls wait up to the timeout given (or
  * {@link #DEFAULT_TIMEOUT}) and throw {@link PushException} on ERROR or timeout.
+ * <p>
+ * <b>Every request expires.</b> A request not answered by its deadline (sent time + its timeout; asynchronous
+ * calls use {@link #DEFAULT_TIMEOUT}) is failed with {@link PushException#TIMEOUT} and forgotten, whether it was
+ * made by a blocking call, an {@code …Async} call or {@link #tryPush}: an answer dispatch lost, or a dispatch that
+ * was killed, leaves nothing waiting forever. The poller thread sweeps the requests in flight, kept in deadline
+ * order ({@link PendingRequests}), every {@link #EXPIRY_SWEEP_INTERVAL_NS}: no timer thread, no allocation per
+ * request or per sweep, and a request fails at most about a millisecond (plus the poller's idle park) after its
+ * deadline. An answer that arrives after its request expired is ignored and counted ({@link #lateAnswers()}).
+ * <p>
+ * <b>Allocation.</b> {@link #tryPush(PushRequest, PushListener)} allocates nothing per push (with a reused
+ * request, bench/README.md); the {@code CompletableFuture} calls allocate the future and the boxed result.
  */
 public final class PushClient implements AutoCloseable
 {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final long DEFAULT_TIMEOUT_NS = DEFAULT_TIMEOUT.toNanos();
+
+    /**
+     * How often the poller thread looks for requests past their deadline.
+     */
+    public static final long EXPIRY_SWEEP_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /**
+     * Requests in flight the client holds room for at start; it grows (once, doubling) past that.
+     */
+    public static final int INITIAL_PENDING_CAPACITY = 4096;
+
+    private static final int EXPIRY_BATCH = 256;
+    private static final String TIMEOUT_TEXT = "no answer from dispatch within the request's timeout";
+    private static final String UNEXPECTED_ANSWER_TEXT = "dispatch answered a push with something other than ACCEPTED";
 
     private final Aeron aeron;
     private final boolean ownsAeron;
     private final Publication commands;
     private final Subscription responses;
     private final long clientId = new SecureRandom().nextLong();
-    private final AtomicLong correlationIds = new AtomicLong();
-    private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+    private final PendingRequests pending = new PendingRequests(INITIAL_PENDING_CAPACITY);
     private final UnsafeBuffer encodeBuffer = new UnsafeBuffer(
         new byte[CommandEncoder.maxPushLength(CommandMessages.MAX_TARGETS, 1 << 20) + AdminAuth.TRAILER_LENGTH]);
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final AtomicLong lateAnswers = new AtomicLong();
+    private final AtomicLong expired = new AtomicLong();
+    private final AtomicLong listenerExceptions = new AtomicLong();
+    private final long[] expiredIds = new long[EXPIRY_BATCH];
+    private final Object[] expiredHandlers = new Object[EXPIRY_BATCH];
+    private final long[] expiredTimeoutsNs = new long[EXPIRY_BATCH];
     private final AdminSigner signer;
     private final Thread poller;
     private volatile boolean running = true;
@@ -151,31 +182,39 @@ public final class PushClient implements AutoCloseable
 
     public long push(final PushRequest request, final Duration timeout)
     {
-        return (Long)await(pushAsync(request, timeout), timeout);
+        final PushFuture future = new PushFuture();
+        sendPush(request, future, timeout.toNanos());
+        return await(future, future.correlationId, timeout);
     }
 
     /**
      * Submits a push; the future completes with the message id once accepted, or exceptionally with a
-     * {@link PushException}.
+     * {@link PushException} (an ERROR, {@link PushException#TIMEOUT} after {@link #DEFAULT_TIMEOUT} without an
+     * answer, or {@link PushException#NOT_SENT}). The request may be changed and reused once this returns.
+     * Allocates the future and, on the poller thread, the boxed message id: see {@link #tryPush} for a push
+     * that allocates nothing.
      */
     public CompletableFuture<Long> pushAsync(final PushRequest request)
     {
-        return pushAsync(request, DEFAULT_TIMEOUT).thenApply((id) -> (Long)id);
+        final PushFuture future = new PushFuture();
+        sendPush(request, future, DEFAULT_TIMEOUT_NS);
+        return future;
     }
 
-    private CompletableFuture<Object> pushAsync(final PushRequest request, final Duration timeout)
+    /**
+     * Submits a push without allocating: the answer comes to {@code listener} on the poller thread,
+     * {@link PushListener#onAccepted} or {@link PushListener#onError} (an ERROR, or
+     * {@link PushException#TIMEOUT} after {@link #DEFAULT_TIMEOUT} without an answer), exactly once for a push
+     * that was sent. Like {@link #pushAsync}, waits up to the timeout while the command stream is back pressured.
+     * The request may be changed and reused once this returns.
+     *
+     * @return the push's correlation id (positive), which the listener will be given; or
+     * {@link PushException#NOT_SENT} (negative) when it was not sent (over the link's maximum message length, no
+     * dispatch reading commands within the timeout, or the client closed): the listener is then not called.
+     */
+    public long tryPush(final PushRequest request, final PushListener listener)
     {
-        final long correlationId = correlationIds.incrementAndGet();
-        final byte[] payload = request.payloadBytes();
-        final CompletableFuture<Object> future = register(correlationId);
-        synchronized (encodeBuffer)
-        {
-            final int length = CommandEncoder.push(encodeBuffer, 0, clientId, correlationId, request.targetKind(),
-                request.targets(), request.appId(), request.ttlMs(), request.collapseKey(), request.priority(),
-                request.idempotencyKey(), new UnsafeBuffer(payload), 0, payload.length);
-            offer(correlationId, length, timeout);
-        }
-        return future;
+        return sendPush(request, listener, DEFAULT_TIMEOUT_NS);
     }
 
     /**
@@ -184,42 +223,60 @@ public final class PushClient implements AutoCloseable
      */
     public Receipt receipt(final long messageId)
     {
-        return (Receipt)await(receiptAsync(messageId), DEFAULT_TIMEOUT);
+        final RequestFuture future = receiptRequest(messageId);
+        return (Receipt)await(future, future.correlationId, DEFAULT_TIMEOUT);
     }
 
+    /**
+     * @return completes with a {@link Receipt}, or exceptionally with a {@link PushException} (including
+     * {@link PushException#TIMEOUT} after {@link #DEFAULT_TIMEOUT}).
+     */
     public CompletableFuture<Object> receiptAsync(final long messageId)
     {
-        final long correlationId = correlationIds.incrementAndGet();
-        final CompletableFuture<Object> future = register(correlationId);
+        return receiptRequest(messageId);
+    }
+
+    private RequestFuture receiptRequest(final long messageId)
+    {
+        final RequestFuture future = new RequestFuture();
+        final long correlationId = register(future, DEFAULT_TIMEOUT_NS);
         synchronized (encodeBuffer)
         {
-            offer(correlationId, CommandEncoder.receipt(encodeBuffer, 0, clientId, correlationId, messageId), DEFAULT_TIMEOUT);
+            offer(correlationId, CommandEncoder.receipt(encodeBuffer, 0, clientId, correlationId, messageId), future, DEFAULT_TIMEOUT_NS);
         }
         return future;
     }
 
     public void bindAlias(final String alias, final String deviceId)
     {
-        await(aliasAsync(true, alias, deviceId), DEFAULT_TIMEOUT);
+        final RequestFuture future = aliasRequest(true, alias, deviceId);
+        await(future, future.correlationId, DEFAULT_TIMEOUT);
     }
 
     public void unbindAlias(final String alias, final String deviceId)
     {
-        await(aliasAsync(false, alias, deviceId), DEFAULT_TIMEOUT);
+        final RequestFuture future = aliasRequest(false, alias, deviceId);
+        await(future, future.correlationId, DEFAULT_TIMEOUT);
     }
 
     /**
      * @param bind true to bind, false to unbind.
-     * @return completes with {@code TRUE} on OK, or exceptionally with a {@link PushException}.
+     * @return completes with {@code TRUE} on OK, or exceptionally with a {@link PushException} (including
+     * {@link PushException#TIMEOUT} after {@link #DEFAULT_TIMEOUT}).
      */
     public CompletableFuture<Object> aliasAsync(final boolean bind, final String alias, final String deviceId)
     {
-        final long correlationId = correlationIds.incrementAndGet();
-        final CompletableFuture<Object> future = register(correlationId);
+        return aliasRequest(bind, alias, deviceId);
+    }
+
+    private RequestFuture aliasRequest(final boolean bind, final String alias, final String deviceId)
+    {
+        final RequestFuture future = new RequestFuture();
+        final long correlationId = register(future, DEFAULT_TIMEOUT_NS);
         synchronized (encodeBuffer)
         {
             offer(correlationId, CommandEncoder.alias(encodeBuffer, 0, clientId, correlationId, bind, alias, deviceId),
-                DEFAULT_TIMEOUT);
+                future, DEFAULT_TIMEOUT_NS);
         }
         return future;
     }
@@ -229,7 +286,8 @@ public final class PushClient implements AutoCloseable
      */
     public Who who(final String deviceId)
     {
-        return (Who)await(deviceAsync(CommandMessages.WHO, deviceId), DEFAULT_TIMEOUT);
+        final RequestFuture future = deviceRequest(CommandMessages.WHO, deviceId);
+        return (Who)await(future, future.correlationId, DEFAULT_TIMEOUT);
     }
 
     /**
@@ -237,23 +295,35 @@ public final class PushClient implements AutoCloseable
      */
     public void kick(final String deviceId)
     {
-        await(deviceAsync(CommandMessages.KICK, deviceId), DEFAULT_TIMEOUT);
+        final RequestFuture future = deviceRequest(CommandMessages.KICK, deviceId);
+        await(future, future.correlationId, DEFAULT_TIMEOUT);
     }
 
     /**
-     * @param type {@link CommandMessages#WHO} (completes with a {@link Who}) or {@link CommandMessages#KICK}.
+     * @param type {@link CommandMessages#WHO} (completes with a {@link Who}) or {@link CommandMessages#KICK}; either
+     *             completes exceptionally with a {@link PushException} (including {@link PushException#TIMEOUT}
+     *             after {@link #DEFAULT_TIMEOUT}).
      */
     public CompletableFuture<Object> deviceAsync(final int type, final String deviceId)
     {
-        final long correlationId = correlationIds.incrementAndGet();
-        final CompletableFuture<Object> future = register(correlationId);
+        return deviceRequest(type, deviceId);
+    }
+
+    private RequestFuture deviceRequest(final int type, final String deviceId)
+    {
+        final RequestFuture future = new RequestFuture();
+        final long correlationId = register(future, DEFAULT_TIMEOUT_NS);
         synchronized (encodeBuffer)
         {
-            offer(correlationId, CommandEncoder.device(encodeBuffer, 0, type, clientId, correlationId, deviceId), DEFAULT_TIMEOUT);
+            offer(correlationId, CommandEncoder.device(encodeBuffer, 0, type, clientId, correlationId, deviceId), future, DEFAULT_TIMEOUT_NS);
         }
         return future;
     }
 
+    /**
+     * Stops the poller and fails every request still awaiting an answer with {@link PushException#NOT_SENT}
+     * ("client closed"), listeners included.
+     */
     public void close()
     {
         running = false;
@@ -270,10 +340,20 @@ public final class PushClient implements AutoCloseable
         {
             CloseHelper.close(aeron);
         }
-        for (final CompletableFuture<Object> future : pending.values())
+        int count;
+        do
         {
-            future.completeExceptionally(new PushException(PushException.NOT_SENT, "client closed"));
+            synchronized (pending)
+            {
+                count = pending.drain(expiredIds, expiredHandlers);
+            }
+            for (int i = 0; i < count; i++)
+            {
+                fail(expiredIds[i], expiredHandlers[i], PushException.NOT_SENT, "client closed");
+                expiredHandlers[i] = null;
+            }
         }
+        while (count > 0);
     }
 
     /**
@@ -281,50 +361,122 @@ public final class PushClient implements AutoCloseable
      */
     public int requestsAwaitingAnswer()
     {
-        return pending.size();
+        synchronized (pending)
+        {
+            return pending.size();
+        }
     }
 
-    private CompletableFuture<Object> register(final long correlationId)
+    /**
+     * @return answers that arrived for no request in flight: almost always after their request had timed out
+     * (expired, or a blocking call gave up). They are ignored.
+     */
+    public long lateAnswers()
     {
-        final CompletableFuture<Object> future = new CompletableFuture<>();
-        pending.put(correlationId, future);
-        return future;
+        return lateAnswers.get();
     }
 
-    private void offer(final long correlationId, final int unsignedLength, final Duration timeout)
+    /**
+     * @return requests failed with {@link PushException#TIMEOUT} by the expiry sweep.
+     */
+    public long requestsExpired()
+    {
+        return expired.get();
+    }
+
+    /**
+     * @return exceptions a {@link PushListener} threw; each is caught (the poller must go on) and counted.
+     */
+    public long listenerExceptions()
+    {
+        return listenerExceptions.get();
+    }
+
+    private long sendPush(final PushRequest request, final Object handler, final long timeoutNs)
+    {
+        final long correlationId = register(handler, timeoutNs);
+        synchronized (encodeBuffer)
+        {
+            final int targetCount = request.targetCount();
+            int p = CommandEncoder.pushHeader(encodeBuffer, 0, clientId, correlationId, request.targetKind(), targetCount,
+                request.appId(), request.ttlMs(), request.priority());
+            for (int i = 0; i < targetCount; i++)
+            {
+                p += CommandEncoder.putString(encodeBuffer, p, request.target(i));
+            }
+            final int payloadLength = request.payloadLength();
+            payloadView.wrap(request.payloadArray());
+            final int length = CommandEncoder.pushTail(encodeBuffer, 0, p, request.collapseKey(), request.idempotencyKey(),
+                payloadView, 0, payloadLength);
+            return offer(correlationId, length, handler, timeoutNs) ? correlationId : PushException.NOT_SENT;
+        }
+    }
+
+    private long register(final Object handler, final long timeoutNs)
+    {
+        final long correlationId;
+        synchronized (pending)
+        {
+            correlationId = pending.add(handler, System.nanoTime(), timeoutNs);
+        }
+        if (handler instanceof RequestFuture future)
+        {
+            future.correlationId = correlationId;
+        }
+        else if (handler instanceof PushFuture future)
+        {
+            future.correlationId = correlationId;
+        }
+        return correlationId;
+    }
+
+    private Object remove(final long correlationId)
+    {
+        synchronized (pending)
+        {
+            return pending.remove(correlationId);
+        }
+    }
+
+    /**
+     * Offers the command in {@link #encodeBuffer}; the caller holds its lock.
+     *
+     * @return true if sent; false if not, the request then removed and its future (not a listener) failed.
+     */
+    private boolean offer(final long correlationId, final int unsignedLength, final Object handler, final long timeoutNs)
     {
         final int length = null == signer ? unsignedLength : signer.sign(encodeBuffer, 0, unsignedLength);
         if (length > commands.maxMessageLength())
         {
-            fail(correlationId, new PushException(PushException.NOT_SENT, "command of " + length +
-                " bytes is over the link's maximum message length of " + commands.maxMessageLength() +
-                " (fewer targets per push, or a smaller payload)"));
-            return;
+            notSent(correlationId, handler, "command of " + length + " bytes is over the link's maximum message length of " +
+                commands.maxMessageLength() + " (fewer targets per push, or a smaller payload)");
+            return false;
         }
-        final long deadlineNs = System.nanoTime() + timeout.toNanos();
+        final long startNs = System.nanoTime();
         long result;
         while ((result = commands.offer(encodeBuffer, 0, length)) < 0)
         {
-            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || System.nanoTime() - deadlineNs > 0)
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED ||
+                System.nanoTime() - startNs > timeoutNs)
             {
-                fail(correlationId, new PushException(PushException.NOT_SENT,
-                    "command not sent (" + Publication.errorString(result) + "): is dispatch running?"));
-                return;
+                notSent(correlationId, handler, "command not sent (" + Publication.errorString(result) +
+                    "): is dispatch running?");
+                return false;
             }
             Thread.onSpinWait();
         }
+        return true;
     }
 
-    private void fail(final long correlationId, final PushException failure)
+    private void notSent(final long correlationId, final Object handler, final String text)
     {
-        final CompletableFuture<Object> future = pending.remove(correlationId);
-        if (null != future)
+        if (null != remove(correlationId) && !(handler instanceof PushListener))
         {
-            future.completeExceptionally(failure);
+            fail(correlationId, handler, PushException.NOT_SENT, text);
         }
     }
 
-    private Object await(final CompletableFuture<Object> future, final Duration timeout)
+    private <T> T await(final CompletableFuture<T> future, final long correlationId, final Duration timeout)
     {
         try
         {
@@ -332,7 +484,7 @@ public final class PushClient implements AutoCloseable
         }
         catch (final TimeoutException ex)
         {
-            pending.values().remove(future); // a late answer then finds nothing; the map does not keep it forever
+            remove(correlationId); // a late answer then finds nothing, and is counted
             throw new PushException(PushException.TIMEOUT, "no answer from dispatch within " + timeout);
         }
         catch (final ExecutionException ex)
@@ -345,7 +497,7 @@ public final class PushClient implements AutoCloseable
         }
         catch (final InterruptedException ex)
         {
-            pending.values().remove(future);
+            remove(correlationId);
             Thread.currentThread().interrupt();
             throw new PushException(PushException.TIMEOUT, "interrupted");
         }
@@ -357,26 +509,129 @@ public final class PushClient implements AutoCloseable
         // little CPU on a shared box and a busy one answers in microseconds.
         final BackoffIdleStrategy idle = new BackoffIdleStrategy(
             100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200));
+        long nextSweepNs = System.nanoTime();
         while (running)
         {
-            idle.idle(adapter.poll(64));
+            int workCount = adapter.poll(64);
+            final long nowNs = System.nanoTime();
+            if (nowNs - nextSweepNs >= 0)
+            {
+                nextSweepNs = nowNs + EXPIRY_SWEEP_INTERVAL_NS;
+                workCount += expire(nowNs);
+            }
+            idle.idle(workCount);
+        }
+    }
+
+    /**
+     * Fails the requests past their deadline, in batches taken under the lock and failed outside it (a future's
+     * dependents and a listener run on this thread, and must not hold up senders).
+     */
+    private int expire(final long nowNs)
+    {
+        int total = 0;
+        int count;
+        do
+        {
+            synchronized (pending)
+            {
+                count = pending.expire(nowNs, expiredIds, expiredHandlers, expiredTimeoutsNs);
+            }
+            for (int i = 0; i < count; i++)
+            {
+                final Object handler = expiredHandlers[i];
+                expiredHandlers[i] = null;
+                expired.incrementAndGet();
+                if (handler instanceof PushListener)
+                {
+                    fail(expiredIds[i], handler, PushException.TIMEOUT, TIMEOUT_TEXT);
+                }
+                else
+                {
+                    fail(expiredIds[i], handler, PushException.TIMEOUT,
+                        "no answer from dispatch within " + Duration.ofNanos(expiredTimeoutsNs[i]));
+                }
+            }
+            total += count;
+        }
+        while (count == EXPIRY_BATCH);
+        return total;
+    }
+
+    private void fail(final long correlationId, final Object handler, final int code, final String text)
+    {
+        if (handler instanceof PushListener listener)
+        {
+            try
+            {
+                listener.onError(correlationId, code, text);
+            }
+            catch (final RuntimeException ex)
+            {
+                listenerExceptions.incrementAndGet();
+            }
+        }
+        else if (handler instanceof CompletableFuture<?> future)
+        {
+            future.completeExceptionally(new PushException(code, text));
         }
     }
 
     private void complete(final long correlationId, final Object value)
     {
-        final CompletableFuture<Object> future = pending.remove(correlationId);
-        if (null != future)
+        final Object handler = remove(correlationId);
+        if (handler instanceof RequestFuture future)
         {
             future.complete(value);
         }
+        else if (handler instanceof PushFuture || handler instanceof PushListener)
+        {
+            fail(correlationId, handler, CommandErrors.MALFORMED, UNEXPECTED_ANSWER_TEXT);
+        }
+        else
+        {
+            lateAnswers.incrementAndGet();
+        }
+    }
+
+    private static final class RequestFuture extends CompletableFuture<Object>
+    {
+        private long correlationId;
+    }
+
+    private static final class PushFuture extends CompletableFuture<Long>
+    {
+        private long correlationId;
     }
 
     private final class Completer implements ResponseListener
     {
         public void onAccepted(final long correlationId, final long messageId, final int targets)
         {
-            complete(correlationId, messageId);
+            final Object handler = remove(correlationId);
+            if (handler instanceof PushListener listener)
+            {
+                try
+                {
+                    listener.onAccepted(correlationId, messageId);
+                }
+                catch (final RuntimeException ex)
+                {
+                    listenerExceptions.incrementAndGet();
+                }
+            }
+            else if (handler instanceof PushFuture future)
+            {
+                future.complete(messageId);
+            }
+            else if (handler instanceof RequestFuture future)
+            {
+                future.complete(messageId);
+            }
+            else
+            {
+                lateAnswers.incrementAndGet();
+            }
         }
 
         public void onReceipt(final long correlationId, final long messageId, final int targets, final int delivered,
@@ -392,10 +647,14 @@ public final class PushClient implements AutoCloseable
 
         public void onError(final long correlationId, final int code, final String text)
         {
-            final CompletableFuture<Object> future = pending.remove(correlationId);
-            if (null != future)
+            final Object handler = remove(correlationId);
+            if (null == handler)
             {
-                future.completeExceptionally(new PushException(code, text));
+                lateAnswers.incrementAndGet();
+            }
+            else
+            {
+                fail(correlationId, handler, code, text);
             }
         }
 

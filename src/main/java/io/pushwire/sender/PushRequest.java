@@ -1,6 +1,7 @@
 package io.pushwire.sender;
 
 import io.pushwire.link.CommandMessages;
+import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,12 +17,20 @@ import java.util.Objects;
  * its ttl.max), collapse key (a newer push with the same key replaces an undelivered older one in the
  * same stream), priority (0 normal, 1 high: flagged in the MSG frame), and an idempotency key
  * (resubmitting one returns the first message id and stores nothing new).
+ * <p>
+ * <b>Reuse.</b> The client encodes a request before {@code push}, {@code pushAsync} or {@code tryPush} returns,
+ * so a sender may change a request and push it again: {@link #target(String)} replaces the one target of a
+ * device, alias or topic push, and {@link #payload(DirectBuffer, int, int)} copies into the request's own
+ * array, which only grows. A sender that reuses one request (and ASCII target strings it already has)
+ * allocates nothing per push.
  */
 public final class PushRequest
 {
     private final int targetKind;
-    private final List<String> targets;
+    private final List<String> targetList;
+    private String target;
     private byte[] payload = new byte[0];
+    private int payloadLength;
     private int appId;
     private long ttlMs;
     private String collapseKey;
@@ -31,12 +40,19 @@ public final class PushRequest
     private PushRequest(final int targetKind, final List<String> targets)
     {
         this.targetKind = targetKind;
-        this.targets = List.copyOf(targets);
+        this.targetList = List.copyOf(targets);
+    }
+
+    private PushRequest(final int targetKind, final String target)
+    {
+        this.targetKind = targetKind;
+        this.targetList = null;
+        this.target = Objects.requireNonNull(target);
     }
 
     public static PushRequest toDevice(final String deviceId)
     {
-        return new PushRequest(CommandMessages.TARGET_DEVICE, List.of(Objects.requireNonNull(deviceId)));
+        return new PushRequest(CommandMessages.TARGET_DEVICE, deviceId);
     }
 
     public static PushRequest toDevices(final List<String> deviceIds)
@@ -49,12 +65,12 @@ public final class PushRequest
      */
     public static PushRequest toAlias(final String alias)
     {
-        return new PushRequest(CommandMessages.TARGET_ALIAS, List.of(Objects.requireNonNull(alias)));
+        return new PushRequest(CommandMessages.TARGET_ALIAS, alias);
     }
 
     public static PushRequest toTopic(final String topic)
     {
-        return new PushRequest(CommandMessages.TARGET_TOPIC, List.of(Objects.requireNonNull(topic)));
+        return new PushRequest(CommandMessages.TARGET_TOPIC, topic);
     }
 
     /**
@@ -73,15 +89,52 @@ public final class PushRequest
         return new PushRequest(targetKind, targets);
     }
 
+    /**
+     * Replaces the one target of a request made by {@link #toDevice}, {@link #toAlias} or {@link #toTopic}, so one
+     * request can be pushed to many targets in turn.
+     *
+     * @throws IllegalStateException for a broadcast or a list of targets.
+     */
+    public PushRequest target(final String target)
+    {
+        if (null == this.target)
+        {
+            throw new IllegalStateException("only a device, alias or topic push has one target to replace");
+        }
+        this.target = Objects.requireNonNull(target);
+        return this;
+    }
+
+    /**
+     * Copies the payload (the caller may change its array afterwards).
+     */
     public PushRequest payload(final byte[] payload)
     {
-        this.payload = payload.clone();
+        final byte[] copy = payload.length <= this.payload.length ? this.payload : new byte[payload.length];
+        System.arraycopy(payload, 0, copy, 0, payload.length);
+        this.payload = copy;
+        this.payloadLength = payload.length;
+        return this;
+    }
+
+    /**
+     * Copies the payload into this request's own array, which grows when needed and is otherwise reused.
+     */
+    public PushRequest payload(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length > payload.length)
+        {
+            payload = new byte[length];
+        }
+        buffer.getBytes(offset, payload, 0, length);
+        payloadLength = length;
         return this;
     }
 
     public PushRequest payload(final String text)
     {
         this.payload = text.getBytes(StandardCharsets.UTF_8);
+        this.payloadLength = payload.length;
         return this;
     }
 
@@ -129,14 +182,35 @@ public final class PushRequest
         return targetKind;
     }
 
+    /**
+     * @return the targets (a new list for a device, alias or topic push).
+     */
     public List<String> targets()
     {
-        return targets;
+        return null != target ? List.of(target) : targetList;
     }
 
-    byte[] payloadBytes()
+    int targetCount()
+    {
+        return null != target ? 1 : targetList.size();
+    }
+
+    String target(final int index)
+    {
+        return null != target ? target : targetList.get(index);
+    }
+
+    /**
+     * @return the array holding the payload in its first {@link #payloadLength()} bytes.
+     */
+    byte[] payloadArray()
     {
         return payload;
+    }
+
+    public int payloadLength()
+    {
+        return payloadLength;
     }
 
     public int appId()
