@@ -48,6 +48,7 @@ final class SimDevices implements AutoCloseable
     static final byte OPEN = 3;
 
     static final int PULL_WINDOW = 64;
+    static final long PULL_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
     private static final byte ACK_UNICAST = 1;
     private static final byte ACK_BROADCAST = 2;
     static final int MAX_BODY = Protocol.DEFAULT_MAX_BODY_LENGTH;
@@ -67,6 +68,9 @@ final class SimDevices implements AutoCloseable
     private final byte[] state;
     private final long[] cursorUnicast;
     private final long[] cursorBroadcast;
+    private final long[] pulledToUnicast;
+    private final long[] pulledToBroadcast;
+    private final long[] pullSentNs;
     private final long[] nextPingNs;
     private final long[] connectStartNs;
     private final byte[][] partial;
@@ -126,6 +130,9 @@ final class SimDevices implements AutoCloseable
         this.state = new byte[count];
         this.cursorUnicast = new long[count];
         this.cursorBroadcast = new long[count];
+        this.pulledToUnicast = new long[count];
+        this.pulledToBroadcast = new long[count];
+        this.pullSentNs = new long[count];
         this.nextPingNs = new long[count];
         this.connectStartNs = new long[count];
         this.partial = new byte[count][];
@@ -562,10 +569,32 @@ final class SimDevices implements AutoCloseable
         return latencyNs;
     }
 
+    /**
+     * PULLs {@code from..to} (at most {@link #PULL_WINDOW}), unless a PULL already asked for that far and is younger
+     * than {@link #PULL_RETRY_NS}: like the SDK, a device does not pull a range again while its answer is on the way
+     * (dispatch continues a PULL answer that back pressure cut short), so a burst of NOTIFYs or holes costs one PULL.
+     */
     private void pull(final int i, final long streamId, final long from, final long to) throws IOException
     {
+        final boolean unicast = streamId == Protocol.UNICAST_STREAM_ID;
+        final long end = Math.min(to, from + PULL_WINDOW - 1);
+        final long pulledTo = unicast ? pulledToUnicast[i] : pulledToBroadcast[i];
+        final long nowNs = System.nanoTime();
+        if (end <= pulledTo && nowNs - pullSentNs[i] < PULL_RETRY_NS)
+        {
+            return;
+        }
         stats.pulls++;
-        send(i, FrameEncoder.pull(write, 0, streamId, from, Math.min(to, from + PULL_WINDOW - 1)));
+        if (unicast)
+        {
+            pulledToUnicast[i] = end;
+        }
+        else
+        {
+            pulledToBroadcast[i] = end;
+        }
+        pullSentNs[i] = nowNs;
+        send(i, FrameEncoder.pull(write, 0, streamId, from, end));
     }
 
     private int sweepHeartbeats(final long nowNs)
@@ -668,6 +697,8 @@ final class SimDevices implements AutoCloseable
         partial[i] = null;
         pendingOut[i] = null;
         ackPending[i] = 0;
+        pulledToUnicast[i] = 0;
+        pulledToBroadcast[i] = 0;
         state[i] = FREE;
         if (reconnect)
         {
