@@ -16,6 +16,7 @@ import io.pushwire.protocol.FrameType;
 import io.pushwire.protocol.MsgDecoder;
 import io.pushwire.protocol.NotifyDecoder;
 import io.pushwire.sender.PushClient;
+import io.pushwire.sender.PushListener;
 import io.pushwire.sender.PushRequest;
 import io.pushwire.store.StoreContext;
 import io.pushwire.store.SyncPolicy;
@@ -27,10 +28,8 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -127,30 +126,47 @@ public final class DispatchThroughputBench
 
     private static void runMaxThroughput(
         final PushClient client, final Peer peer, final String[] ids, final int seconds, final String name)
-        throws InterruptedException
     {
-        final Semaphore window = new Semaphore(1024);
+        final int window = 1024;
+        final AtomicLong inFlight = new AtomicLong();
         final AtomicLong accepted = new AtomicLong();
+        final PushListener listener = new PushListener()
+        {
+            public void onAccepted(final long correlationId, final long messageId)
+            {
+                accepted.incrementAndGet();
+                inFlight.decrementAndGet();
+            }
+
+            public void onError(final long correlationId, final int code, final String text)
+            {
+                inFlight.decrementAndGet();
+            }
+        };
+        final PushRequest request = PushRequest.toDevice(ids[0]);
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
         final long deliveredBefore = peer.delivered.get();
         final long startNs = System.nanoTime();
         final long endNs = startNs + TimeUnit.SECONDS.toNanos(seconds);
         long sent = 0;
         while (System.nanoTime() < endNs)
         {
-            window.acquire();
-            client.pushAsync(PushRequest.toDevice(ids[(int)(sent % ids.length)]).payload(payload(System.nanoTime())))
-                .whenComplete((id, error) ->
-                {
-                    window.release();
-                    if (null == error)
-                    {
-                        accepted.incrementAndGet();
-                    }
-                });
+            while (inFlight.get() >= window)
+            {
+                Thread.onSpinWait();
+            }
+            inFlight.incrementAndGet();
+            payload.putLong(0, System.nanoTime(), ByteOrder.LITTLE_ENDIAN);
+            if (client.tryPush(request.target(ids[(int)(sent % ids.length)]).payload(payload, 0, 32), listener) < 0)
+            {
+                inFlight.decrementAndGet();
+            }
             sent++;
         }
-        window.acquire(1024);
-        window.release(1024);
+        while (inFlight.get() > 0)
+        {
+            Thread.onSpinWait();
+        }
         final double elapsedSec = (System.nanoTime() - startNs) / 1e9;
         waitForDelivery(peer, deliveredBefore + accepted.get());
         System.out.printf("%s: %,d pushes accepted in %.2f s = %,.0f pushes/s accepted-stored-and-delivered (%,d delivered)%n",
@@ -161,6 +177,18 @@ public final class DispatchThroughputBench
         final PushClient client, final Peer peer, final String[] ids, final int seconds, final int rate, final String name)
     {
         peer.histogram.reset();
+        final PushListener ignore = new PushListener()
+        {
+            public void onAccepted(final long correlationId, final long messageId)
+            {
+            }
+
+            public void onError(final long correlationId, final int code, final String text)
+            {
+            }
+        };
+        final PushRequest request = PushRequest.toDevice(ids[0]);
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
         final long deliveredBefore = peer.delivered.get();
         final long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
         final long startNs = System.nanoTime();
@@ -174,7 +202,8 @@ public final class DispatchThroughputBench
                 // park rather than spin: the box has two cores shared by every thread of the bench
                 LockSupport.parkNanos(Math.min(waitNs, 50_000));
             }
-            client.pushAsync(PushRequest.toDevice(ids[(int)(i % ids.length)]).payload(payload(intendedNs)));
+            payload.putLong(0, intendedNs, ByteOrder.LITTLE_ENDIAN);
+            client.tryPush(request.target(ids[(int)(i % ids.length)]).payload(payload, 0, 32), ignore);
         }
         waitForDelivery(peer, deliveredBefore + count);
         final Histogram h = peer.histogram.copy();
@@ -192,12 +221,6 @@ public final class DispatchThroughputBench
         }
     }
 
-    private static byte[] payload(final long nanoTime)
-    {
-        final byte[] bytes = new byte[32];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(nanoTime);
-        return bytes;
-    }
 
     /**
      * A gateway with two reactors and N devices that ACK every MSG.
