@@ -306,10 +306,12 @@ final class Deliverer
     }
 
     /**
-     * Offers again, per gateway reactor and in order, what waits in its {@link DeviceAnswerRing}: answers, and the
-     * rest of PULLs (served from the store as far as the reactor takes offers). Stops at a reactor's first refusal.
-     * Entries for a connection that is no longer its device's route are discarded: the connection is gone or going,
-     * and its device asks again on its next session.
+     * Offers again, per gateway reactor and in order, what waits in its {@link DeviceAnswerRing}: answers, control
+     * messages, and the rest of PULLs (served from the store as far as the reactor takes offers). Stops at a reactor's
+     * first refusal; a reactor that refuses holds back only its own ring. Answers and PULLs for a connection that is
+     * no longer its device's route are discarded: the connection is gone or going, and its device asks again on its
+     * next session. Control messages are always sent: a close must reach the connection it names (it is often sent
+     * because the route changed), and the gateway ignores a bind or unbind for a connection it no longer has.
      *
      * @param limit most entries completed per reactor.
      * @return entries completed.
@@ -327,12 +329,13 @@ final class Deliverer
             {
                 final long connectionId = ring.headConnectionId();
                 final int device = ring.headDevice();
-                if (state.routeConnectionId[device] != connectionId)
+                final int kind = ring.headKind();
+                if (!DeviceAnswerRing.isControl(kind) && state.routeConnectionId[device] != connectionId)
                 {
                     ring.removeHead();
                     continue;
                 }
-                if (DeviceAnswerRing.PULL == ring.headKind())
+                if (DeviceAnswerRing.PULL == kind)
                 {
                     final int budget = (int)ring.headD();
                     final long nextSeq = servePull(device, connectionId, ring.headA(), ring.headB(), ring.headC(), budget, nowMs);
@@ -342,7 +345,7 @@ final class Deliverer
                         break;
                     }
                 }
-                else if (!outbox.sendHeadAnswer(ring))
+                else if (!outbox.sendHead(ring))
                 {
                     break;
                 }

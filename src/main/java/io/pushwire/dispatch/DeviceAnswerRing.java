@@ -1,17 +1,24 @@
 package io.pushwire.dispatch;
 
 /**
- * What waits for one gateway reactor's publication on behalf of devices that asked something: answers (SUB_ACK,
- * UP_ACK, ERROR) and the rest of PULLs cut short by back pressure, in the order they were made. A FIFO ring of the
- * fields each entry needs to be encoded again (struct of arrays), so an entry costs no buffer copy and a PULL's
- * remainder can be served from the store when its turn comes.
+ * What waits for one gateway reactor's publication, in the order dispatch made it: answers to devices (SUB_ACK,
+ * UP_ACK, ERROR), the rest of PULLs cut short by back pressure, and control messages to the reactor (CLOSE,
+ * TOPIC_BIND, TOPIC_UNBIND). One ring for all of them keeps a bind before the SUB_ACK it belongs to, and a close after
+ * the answers made before it. A FIFO ring of the fields each entry needs to be encoded again (struct of arrays), so
+ * an entry costs no buffer copy and a PULL's remainder can be served from the store when its turn comes.
  * <pre>
- *   kind      connectionId  device  a          b        c         d        reason
- *   SUB_ACK   connection    index   requestId  status   streamId  headSeq  -
- *   UP_ACK    connection    index   requestId  status   -         -        -
- *   ERROR     connection    index   -          code     -         -        reason (a String the caller made)
- *   PULL      connection    index   streamId   nextSeq  toSeq     frames   -    (frames: budget left)
+ *   kind      connectionId  device  a            b        c         d        reason
+ *   SUB_ACK   connection    index   requestId    status   streamId  headSeq  -
+ *   UP_ACK    connection    index   requestId    status   -         -        -
+ *   ERROR     connection    index   -            code     -         -        reason (a String the caller made)
+ *   PULL      connection    index   streamId     nextSeq  toSeq     frames   -    (frames: budget left)
+ *   CLOSE     connection    -1      closeReason  -        -         -        -
+ *   BIND      connection    -1      topic        -        -         -        -
+ *   UNBIND    connection    -1      topic        -        -         -        -
  * </pre>
+ * Control entries name no device ({@link #NO_DEVICE}): they are for the connection, whatever its device's route is
+ * by the time they are sent (see {@link #isControl(int)}).
+ * <p>
  * Starts at {@link #INITIAL_CAPACITY} entries and doubles up to {@code maxEntries} (a power of two): it allocates
  * only when it grows past its largest size so far, never on the steady path. Not thread-safe: the dispatch agent owns
  * it.
@@ -22,6 +29,10 @@ final class DeviceAnswerRing
     static final int UP_ACK = 2;
     static final int ERROR = 3;
     static final int PULL = 4;
+    static final int CLOSE = 5;
+    static final int BIND = 6;
+    static final int UNBIND = 7;
+    static final int NO_DEVICE = -1;
     static final int INITIAL_CAPACITY = 64;
 
     private final int maxEntries;
@@ -46,6 +57,17 @@ final class DeviceAnswerRing
             throw new IllegalArgumentException("maxEntries must be a power of two >= " + INITIAL_CAPACITY + ": " + maxEntries);
         }
         this.maxEntries = maxEntries;
+    }
+
+    /**
+     * @param kind an entry's kind.
+     * @return true for a control message (CLOSE, BIND, UNBIND): sent to its connection's reactor even if the
+     * connection is no longer its device's route (a close names the connection it closes; a bind or unbind for a
+     * connection that is gone is ignored by its gateway).
+     */
+    static boolean isControl(final int kind)
+    {
+        return kind >= CLOSE;
     }
 
     boolean isEmpty()

@@ -79,8 +79,8 @@ public final class DispatchAgent implements Agent
         commandSubscription = aeron.addSubscription(ctx.subscriptionChannel(), LinkConfiguration.COMMAND_STREAM_ID);
         responsePublication = aeron.addExclusivePublication(ctx.publicationChannel(), LinkConfiguration.RESPONSE_STREAM_ID);
         final ResponseProxy responses = new ResponseProxy(responsePublication, counters.answersDelayed, counters.answersDropped);
-        outbox = new Outbox(aeron, ctx.publicationChannel(), ctx.maxPayload(), 1 << 20, ctx.maxDeviceAnswers(),
-            counters.deviceAnswersDelayed, counters.deviceAnswersDropped);
+        outbox = new Outbox(aeron, ctx.publicationChannel(), ctx.maxPayload(), ctx.maxDeviceAnswers(),
+            counters.deviceAnswersDelayed, counters.deviceAnswersDropped, counters.controlDropped);
         deliverer = new Deliverer(ctx, state, store, outbox, counters);
         sessions = new DeviceSessions(ctx, state, store, outbox, deliverer, counters);
         maintenance = new Maintenance(ctx, state, store, sessions, counters);
@@ -140,10 +140,6 @@ public final class DispatchAgent implements Agent
             work += remoteCommandHandler.retryAnswers();
         }
         work += monitor.doWork(nowMs);
-        if (outbox.pendingControl() > 0)
-        {
-            work += outbox.retryControl();
-        }
         if (outbox.hasWaitingAnswers())
         {
             work += deliverer.retryAnswers(RETRY_LIMIT);

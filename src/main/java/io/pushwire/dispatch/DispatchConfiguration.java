@@ -32,8 +32,9 @@ public final class DispatchConfiguration
         "pushwire.dispatch.max-subscriptions", "64", "topics one device may subscribe to");
     public static final Setting MAX_DEVICE_ANSWERS = Setting.of(
         "pushwire.dispatch.max-device-answers", "65536",
-        "answers to devices (SUB_ACK, UP_ACK, ERROR) and cut PULLs kept per gateway reactor while it refuses offers, a " +
-        "power of two >= 64 (about 70 bytes each); beyond, answers are dropped and counted");
+        "answers to devices (SUB_ACK, UP_ACK, ERROR), control messages (close, topic bind/unbind) and cut PULLs kept " +
+        "per gateway reactor while it refuses offers, a power of two >= 64 (about 70 bytes each); beyond, answers and " +
+        "control messages are dropped and counted");
     public static final Setting GATEWAY_TIMEOUT = Setting.of(
         "pushwire.dispatch.gateway-timeout", "5s", "a gateway silent this long is taken as gone: its routes are dropped");
     public static final Setting SWEEP_INTERVAL = Setting.of(

@@ -40,6 +40,7 @@ public final class DispatchCounters implements AutoCloseable
     public final AtomicCounter answersDropped;
     public final AtomicCounter deviceAnswersDelayed;
     public final AtomicCounter deviceAnswersDropped;
+    public final AtomicCounter controlDropped;
     public final AtomicCounter storeAppends;
     public final AtomicCounter storeBytes;
     public final AtomicCounter replayRecords;
@@ -79,6 +80,8 @@ public final class DispatchCounters implements AutoCloseable
         deviceAnswersDelayed = aeron.addCounter(DISPATCH_BASE + 24,
             "dispatch: answers to devices delayed (back pressure, kept in order)");
         deviceAnswersDropped = aeron.addCounter(DISPATCH_BASE + 25, "dispatch: answers to devices dropped (too many waiting)");
+        controlDropped = aeron.addCounter(DISPATCH_BASE + 26,
+            "dispatch: control messages to gateways dropped (too many waiting)");
         storeAppends = aeron.addCounter(STORE_BASE, "store: appends");
         storeBytes = aeron.addCounter(STORE_BASE + 1, "store: bytes appended");
         replayRecords = aeron.addCounter(STORE_BASE + 2, "store: records replayed at start");
@@ -95,7 +98,7 @@ public final class DispatchCounters implements AutoCloseable
             notified, pulled, acks, expired, topicFanouts, backPressureRetries, gapsSent, upMessages, collapsed,
             gatewayRoutesDropped, headsHealed, malformedFrames, framesFromUnknownConnections, routesRestored, routesConfirmed,
             routesDroppedAfterRestart, answersDelayed, answersDropped, deviceAnswersDelayed,
-            deviceAnswersDropped, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted,
+            deviceAnswersDropped, controlDropped, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted,
             storeReadsFromMemory, storeReadsFromQueue);
     }
 }

@@ -5,7 +5,6 @@ import io.aeron.ExclusivePublication;
 import io.pushwire.link.ConnectionId;
 import io.pushwire.link.GatewayProxy;
 import io.pushwire.link.LinkConfiguration;
-import io.pushwire.link.LinkMessages;
 import io.pushwire.link.TopicFanoutProxy;
 import io.pushwire.protocol.FrameEncoder;
 import org.agrona.CloseHelper;
@@ -21,18 +20,21 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>
  * Back pressure never loses a message, because every message is in the store before it is sent:
  * a device frame that cannot be offered marks the device for a NOTIFY retried every duty cycle
- * ({@link #markDeviceRetry}); a topic frame marks the topic for a fan-out NOTIFY; a control message goes
- * to a FIFO retry ring, retried in order. The send methods return false when the offer failed.
+ * ({@link #markDeviceRetry}); a topic frame marks the topic for a fan-out NOTIFY. The send methods return false
+ * when the offer failed.
  * <p>
- * Answers to devices (SUB_ACK, UP_ACK, ERROR) are not lost either: one that cannot be offered waits in its reactor's
- * {@link DeviceAnswerRing}, with the rest of any PULL cut short, and is offered again in order on later duty cycles.
- * While a reactor's ring holds anything, every answer and PULL for that reactor queues behind it, and
- * {@link Deliverer} holds other frames to its connections back (NOTIFY later), so nothing overtakes a waiting answer.
- * Beyond {@code maxAnswers} a reactor's answers are dropped and counted.
+ * Answers to devices (SUB_ACK, UP_ACK, ERROR) and control messages to a reactor (close, topic bind/unbind) are not
+ * lost either: one that cannot be offered waits in its reactor's {@link DeviceAnswerRing}, with the rest of any PULL
+ * cut short, and is offered again in order on later duty cycles ({@link Deliverer#retryAnswers(int)}). While a
+ * reactor's ring holds anything, every answer, control message and PULL for that reactor queues behind it, and
+ * {@link Deliverer} holds other frames to its connections back (NOTIFY later), so nothing overtakes a waiting entry:
+ * a bind reaches the gateway before the SUB_ACK it belongs to, an unbind before its SUB_ACK, a close after the
+ * answers made before it. Beyond {@code maxAnswers} entries on one reactor, answers are dropped and counted in
+ * {@code answersDropped}, control messages in {@code controlDropped}.
  * <p>
- * Marked devices are kept per gateway reactor (one publication each): a reactor that still refuses, e.g. a
- * gateway reactor paused because its chunk pool is low, holds back only its own devices' retries, never those
- * of devices on reactors that take offers again.
+ * Everything that waits is kept per gateway reactor (one publication each): a reactor that still refuses, e.g. a
+ * gateway reactor paused because its chunk pool is low, or a hung gateway, holds back only its own answers, control
+ * messages and devices' retries, never those of reactors that take offers.
  * <p>
  * Frames are encoded straight into the proxy's buffer: nothing is allocated per message. Creating a
  * reactor's publication the first time it is needed blocks the agent for a driver round trip. Not
@@ -51,39 +53,34 @@ public final class Outbox implements AutoCloseable
     private final boolean[] retryListed = new boolean[proxies.length];
     private final IntArrayList retryReactors = new IntArrayList();
     private final IntHashSet retryTopics = new IntHashSet();
-    private final int maxControl;
     private final int maxAnswers;
     private final DeviceAnswerRing[] answers = new DeviceAnswerRing[proxies.length];
     private final boolean[] answerListed = new boolean[proxies.length];
     private final IntArrayList answerReactors = new IntArrayList();
     private final AtomicCounter answersDelayed;
     private final AtomicCounter answersDropped;
-    private int[] controlTypes = new int[1024];
-    private long[] controlConnections = new long[1024];
-    private long[] controlArgs = new long[1024];
-    private int controlHead;
-    private int controlSize;
+    private final AtomicCounter controlDropped;
     private long backPressured;
-    private long controlDropped;
 
     /**
      * @param aeron          the client to add publications with.
      * @param channel        the link channel for publications.
      * @param maxPayload     the largest payload a frame carries.
-     * @param maxControl     most control messages held for retry.
-     * @param maxAnswers     most answers and PULL remainders held per reactor (a power of two, at least 64).
+     * @param maxAnswers     most answers, control messages and PULL remainders held per reactor (a power of two, at
+     *                       least 64).
      * @param answersDelayed counts answers to devices that had to wait (back pressure, or earlier ones waiting).
      * @param answersDropped counts answers to devices dropped because their reactor's ring was full.
+     * @param controlDropped counts control messages (close, bind, unbind) dropped because their reactor's ring was full.
      */
-    public Outbox(final Aeron aeron, final String channel, final int maxPayload, final int maxControl, final int maxAnswers,
-        final AtomicCounter answersDelayed, final AtomicCounter answersDropped)
+    public Outbox(final Aeron aeron, final String channel, final int maxPayload, final int maxAnswers,
+        final AtomicCounter answersDelayed, final AtomicCounter answersDropped, final AtomicCounter controlDropped)
     {
         this.aeron = aeron;
         this.channel = channel;
-        this.maxControl = maxControl;
         this.maxAnswers = maxAnswers;
         this.answersDelayed = answersDelayed;
         this.answersDropped = answersDropped;
+        this.controlDropped = controlDropped;
         this.maxFrameLength = FrameEncoder.maxMsgFrameLength(maxPayload) + 256;
         fanout = new TopicFanoutProxy(aeron.addExclusivePublication(channel, LinkConfiguration.TOPIC_STREAM_ID), maxFrameLength);
     }
@@ -96,9 +93,12 @@ public final class Outbox implements AutoCloseable
         return backPressured;
     }
 
+    /**
+     * @return control messages (close, bind, unbind) dropped because their reactor's ring was full, since start.
+     */
     public long controlDropped()
     {
-        return controlDropped;
+        return controlDropped.get();
     }
 
     /**
@@ -186,11 +186,6 @@ public final class Outbox implements AutoCloseable
         retryTopics.add(topicStreamId);
     }
 
-    public int pendingControl()
-    {
-        return controlSize;
-    }
-
     public boolean msg(
         final long connectionId, final int flags, final long streamId, final long seq, final long messageId, final int appId,
         final DirectBuffer payload, final int payloadOffset, final int payloadLength)
@@ -276,8 +271,8 @@ public final class Outbox implements AutoCloseable
 
     /**
      * @param connectionId a connection.
-     * @return true while answers or PULL remainders wait for the connection's reactor: frames to its connections are
-     * then held back (the device is marked for a NOTIFY) so that nothing overtakes them.
+     * @return true while answers, control messages or PULL remainders wait for the connection's reactor: frames to its
+     * connections are then held back (the device is marked for a NOTIFY) so that nothing overtakes them.
      */
     public boolean answersWaiting(final long connectionId)
     {
@@ -286,7 +281,7 @@ public final class Outbox implements AutoCloseable
 
     /**
      * @param reactorIndex a reactor, as {@link #reactorIndex(long)} names it.
-     * @return true while answers or PULL remainders wait for it.
+     * @return true while answers, control messages or PULL remainders wait for it.
      */
     public boolean answersWaitingOn(final int reactorIndex)
     {
@@ -295,7 +290,7 @@ public final class Outbox implements AutoCloseable
     }
 
     /**
-     * @return true if answers or PULL remainders wait for any reactor.
+     * @return true if answers, control messages or PULL remainders wait for any reactor.
      */
     public boolean hasWaitingAnswers()
     {
@@ -335,11 +330,12 @@ public final class Outbox implements AutoCloseable
     }
 
     /**
-     * Offers the head answer of a ring again (not a PULL: {@link Deliverer} serves those).
+     * Offers the head entry of a ring again, an answer or a control message (not a PULL: {@link Deliverer} serves
+     * those).
      *
      * @return true if it was offered; the caller removes it.
      */
-    boolean sendHeadAnswer(final DeviceAnswerRing ring)
+    boolean sendHead(final DeviceAnswerRing ring)
     {
         final long connectionId = ring.headConnectionId();
         return switch (ring.headKind())
@@ -347,6 +343,9 @@ public final class Outbox implements AutoCloseable
             case DeviceAnswerRing.SUB_ACK ->
                 sendSubAck(connectionId, ring.headA(), (int)ring.headB(), ring.headC(), ring.headD());
             case DeviceAnswerRing.UP_ACK -> sendUpAck(connectionId, ring.headA(), (int)ring.headB());
+            case DeviceAnswerRing.CLOSE -> offered(proxy(connectionId).close(connectionId, (int)ring.headA()));
+            case DeviceAnswerRing.BIND -> offered(proxy(connectionId).bindTopic(connectionId, ring.headA()));
+            case DeviceAnswerRing.UNBIND -> offered(proxy(connectionId).unbindTopic(connectionId, ring.headA()));
             default -> sendError(connectionId, (int)ring.headB(), ring.headReason());
         };
     }
@@ -372,6 +371,19 @@ public final class Outbox implements AutoCloseable
         else
         {
             answersDropped.incrementOrdered();
+        }
+    }
+
+    private void queueControl(final int kind, final long connectionId, final long arg)
+    {
+        final int reactorIndex = reactorIndex(connectionId);
+        if (answerRing(reactorIndex).add(kind, connectionId, DeviceAnswerRing.NO_DEVICE, arg, 0, 0, 0, null))
+        {
+            listAnswerReactor(reactorIndex);
+        }
+        else
+        {
+            controlDropped.incrementOrdered();
         }
     }
 
@@ -429,43 +441,43 @@ public final class Outbox implements AutoCloseable
     }
 
     /**
-     * Asks the gateway to send BYE(reason) and close; retried until offered.
+     * Asks the gateway to send BYE(reason) and close the connection. Sent after everything that waits for the
+     * connection's reactor; if it cannot be offered it waits in the reactor's ring (see {@link #subAck}) and is sent
+     * even if the connection is no longer its device's route by then (a close names the connection it closes).
      */
     public void close(final long connectionId, final int closeReason)
     {
-        control(LinkMessages.CLOSE, connectionId, closeReason);
-    }
-
-    public void bindTopic(final long connectionId, final long topicStreamId)
-    {
-        control(LinkMessages.TOPIC_BIND, connectionId, topicStreamId);
-    }
-
-    public void unbindTopic(final long connectionId, final long topicStreamId)
-    {
-        control(LinkMessages.TOPIC_UNBIND, connectionId, topicStreamId);
+        if (!answersWaiting(connectionId) && offered(proxy(connectionId).close(connectionId, closeReason)))
+        {
+            return;
+        }
+        queueControl(DeviceAnswerRing.CLOSE, connectionId, closeReason);
     }
 
     /**
-     * Retries queued control messages in order, stopping at the first that is still back-pressured.
-     *
-     * @return messages sent.
+     * Adds the connection to the gateway's index of a topic's connections: it gets the topic's fan-out frames from
+     * then on. Ordered with the reactor's answers as {@link #close} is, so it reaches the gateway before the SUB_ACK
+     * made after it.
      */
-    public int retryControl()
+    public void bindTopic(final long connectionId, final long topicStreamId)
     {
-        int sent = 0;
-        while (controlSize > 0)
+        if (!answersWaiting(connectionId) && offered(proxy(connectionId).bindTopic(connectionId, topicStreamId)))
         {
-            final int slot = controlHead & (controlTypes.length - 1);
-            if (!sendControl(controlTypes[slot], controlConnections[slot], controlArgs[slot]))
-            {
-                break;
-            }
-            controlHead++;
-            controlSize--;
-            sent++;
+            return;
         }
-        return sent;
+        queueControl(DeviceAnswerRing.BIND, connectionId, topicStreamId);
+    }
+
+    /**
+     * Removes the connection from the gateway's index of a topic's connections; ordered as {@link #bindTopic} is.
+     */
+    public void unbindTopic(final long connectionId, final long topicStreamId)
+    {
+        if (!answersWaiting(connectionId) && offered(proxy(connectionId).unbindTopic(connectionId, topicStreamId)))
+        {
+            return;
+        }
+        queueControl(DeviceAnswerRing.UNBIND, connectionId, topicStreamId);
     }
 
     public void close()
@@ -478,59 +490,6 @@ public final class Outbox implements AutoCloseable
             }
         }
         CloseHelper.quietClose(fanout.publication());
-    }
-
-    private void control(final int type, final long connectionId, final long arg)
-    {
-        if (controlSize == 0 && sendControl(type, connectionId, arg))
-        {
-            return;
-        }
-        if (controlSize == controlTypes.length)
-        {
-            if (controlSize >= maxControl)
-            {
-                controlDropped++;
-                return;
-            }
-            growControl();
-        }
-        final int slot = (controlHead + controlSize) & (controlTypes.length - 1);
-        controlTypes[slot] = type;
-        controlConnections[slot] = connectionId;
-        controlArgs[slot] = arg;
-        controlSize++;
-    }
-
-    private boolean sendControl(final int type, final long connectionId, final long arg)
-    {
-        final GatewayProxy proxy = proxy(connectionId);
-        final long result = switch (type)
-        {
-            case LinkMessages.CLOSE -> proxy.close(connectionId, (int)arg);
-            case LinkMessages.TOPIC_BIND -> proxy.bindTopic(connectionId, arg);
-            default -> proxy.unbindTopic(connectionId, arg);
-        };
-        return offered(result);
-    }
-
-    private void growControl()
-    {
-        final int capacity = controlTypes.length * 2;
-        final int[] types = new int[capacity];
-        final long[] connections = new long[capacity];
-        final long[] args = new long[capacity];
-        for (int i = 0; i < controlSize; i++)
-        {
-            final int from = (controlHead + i) & (controlTypes.length - 1);
-            types[i] = controlTypes[from];
-            connections[i] = controlConnections[from];
-            args[i] = controlArgs[from];
-        }
-        controlTypes = types;
-        controlConnections = connections;
-        controlArgs = args;
-        controlHead = 0;
     }
 
     private boolean offered(final long result)

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -47,7 +46,7 @@ class DeviceAnswerBackPressureTest
         final TestDevice filler = gateway.connect("filler", harness.clock.time(), Map.of());
         final TestDevice asker = gateway.connect("asker", harness.clock.time(), Map.of());
         harness.await("online", () -> harness.state().onlineDevices() == 2);
-        final int pushed = fillReactor(gateway, filler);
+        final int pushed = harness.fillReactor(gateway, filler, PAYLOAD_LENGTH);
 
         asker.sub(1, "news");
         asker.up(2, "first");
@@ -86,7 +85,7 @@ class DeviceAnswerBackPressureTest
         final TestDevice filler = gateway.connect("filler", harness.clock.time(), Map.of());
         final TestDevice asker = gateway.connect("asker", harness.clock.time(), Map.of());
         harness.await("online", () -> harness.state().onlineDevices() == 2);
-        fillReactor(gateway, filler);
+        harness.fillReactor(gateway, filler, PAYLOAD_LENGTH);
 
         for (int i = 1; i <= 100; i++)
         {
@@ -100,31 +99,6 @@ class DeviceAnswerBackPressureTest
         harness.settle();
         assertEquals(IntStream.rangeClosed(1, 64).mapToObj(Long::valueOf).toList(), asker.upAcks, "the first 64, in order");
         assertEquals(36, harness.dispatch.counters().deviceAnswersDropped.get());
-    }
-
-    /**
-     * Opens dispatch's publication to the reactor, stops the reactor's downstream reads and pushes 4 KB messages to the filler until dispatch's offers are refused.
-     *
-     * @return messages pushed.
-     */
-    private int fillReactor(final TestGateway gateway, final TestDevice filler)
-    {
-        final byte[] payload = new byte[PAYLOAD_LENGTH];
-        Arrays.fill(payload, (byte)'x');
-        // the first offer opens dispatch's publication to the reactor (it may be refused as not yet connected)
-        harness.push(PushRequest.toDevice("filler").payload(payload));
-        harness.await("publication connected, filler served", () -> filler.processed().size() == 1);
-        harness.settle();
-        gateway.paused = true;
-        final long refusedBefore = harness.agent().backPressured();
-        int pushed = 1;
-        while (harness.agent().backPressured() == refusedBefore)
-        {
-            assertTrue(pushed < 100, "64 KiB terms: the window is full long before 100 messages of 4 KB");
-            harness.push(PushRequest.toDevice("filler").payload(payload));
-            pushed++;
-        }
-        return pushed;
     }
 
     private static DispatchContext inlineLargeMessages(final DispatchContext ctx)

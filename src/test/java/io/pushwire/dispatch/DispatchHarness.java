@@ -87,6 +87,37 @@ final class DispatchHarness implements AutoCloseable
         return gateway;
     }
 
+    /**
+     * Opens dispatch's publication to the reactor, stops the reactor's downstream reads and pushes messages of
+     * {@code payloadLength} bytes to the filler (a device on that reactor) until dispatch's offers are refused. With
+     * 4 KB messages and 64 KiB terms the window is full long before 100 messages; dispatch must deliver them inline
+     * (its {@code inlineLimit} at least {@code payloadLength}).
+     *
+     * @return messages pushed.
+     */
+    int fillReactor(final TestGateway gateway, final TestDevice filler, final int payloadLength)
+    {
+        final byte[] payload = new byte[payloadLength];
+        java.util.Arrays.fill(payload, (byte)'x');
+        // the first offer opens dispatch's publication to the reactor (it may be refused as not yet connected)
+        push(PushRequest.toDevice(filler.deviceId).payload(payload));
+        await("publication connected, filler served", () -> filler.processed().size() == 1);
+        settle();
+        gateway.paused = true;
+        final long refusedBefore = agent().backPressured();
+        int pushed = 1;
+        while (agent().backPressured() == refusedBefore)
+        {
+            if (pushed >= 100)
+            {
+                throw new AssertionError("the reactor still takes offers after 100 messages of " + payloadLength + " bytes");
+            }
+            push(PushRequest.toDevice(filler.deviceId).payload(payload));
+            pushed++;
+        }
+        return pushed;
+    }
+
     int pump()
     {
         int work = dispatch.agent().doWork();

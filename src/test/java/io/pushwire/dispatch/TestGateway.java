@@ -15,9 +15,11 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,6 +35,13 @@ final class TestGateway implements DownstreamListener, AutoCloseable
     final int reactor;
     final Map<Long, TestDevice> devices = new LinkedHashMap<>();
     final Map<Long, Set<Long>> bindings = new HashMap<>();
+    /**
+     * What the reactor read from dispatch on its downstream stream, in order: {@code "<device> BIND <topic>"},
+     * {@code "<device> UNBIND <topic>"}, {@code "<device> CLOSE <reason>"} and {@code "<device> <frame>"} (a delivered
+     * frame as {@link TestDevice#frames} names it); {@code <device>} is the device id, or the connection id in hex for
+     * a connection the reactor does not know.
+     */
+    final List<String> log = new ArrayList<>();
     long instanceId = 1;
     boolean topicsFirst;
     /**
@@ -173,13 +182,16 @@ final class TestGateway implements DownstreamListener, AutoCloseable
         if (null != device)
         {
             deliveredFrames++;
+            final int before = device.frames.size();
             device.onFrame(buffer, offset, length);
+            log.add(device.deviceId + " " + (device.frames.size() > before ? device.frames.get(before) : "?"));
         }
         return true;
     }
 
     public void onClose(final long connectionId, final int closeReason)
     {
+        log.add(name(connectionId) + " CLOSE " + closeReason);
         final TestDevice device = devices.get(connectionId);
         if (null != device)
         {
@@ -190,6 +202,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
 
     public void onTopicBind(final long connectionId, final long topicStreamId)
     {
+        log.add(name(connectionId) + " BIND " + topicStreamId);
         if (devices.containsKey(connectionId))
         {
             bindings.computeIfAbsent(connectionId, (k) -> new HashSet<>()).add(topicStreamId);
@@ -198,6 +211,7 @@ final class TestGateway implements DownstreamListener, AutoCloseable
 
     public void onTopicUnbind(final long connectionId, final long topicStreamId)
     {
+        log.add(name(connectionId) + " UNBIND " + topicStreamId);
         final Set<Long> bound = bindings.get(connectionId);
         if (null != bound)
         {
@@ -216,6 +230,12 @@ final class TestGateway implements DownstreamListener, AutoCloseable
             }
         }
         return true;
+    }
+
+    private String name(final long connectionId)
+    {
+        final TestDevice device = devices.get(connectionId);
+        return null == device ? Long.toHexString(connectionId) : device.deviceId;
     }
 
     public void close()
