@@ -38,11 +38,11 @@ public final class StoreConfiguration
         "keep this many bytes beyond the write position faulted in by a background thread, so page faults stay off dispatch's agent (0 = off)");
 
     public static final Setting RECENT_MESSAGES = Setting.of(
-        "pushwire.store.recent-messages", "65536",
+        "pushwire.store.recent-messages", "262144",
         "message records kept in memory after their append (power of two; 0 = off), so deliveries and PULLs read them " +
-            "back without the queue: about 0.6 s of history at 100k pushes/s");
+            "back without the queue: about 2.6 s of history at 100k pushes/s");
     public static final Setting RECENT_BYTES = Setting.of(
-        "pushwire.store.recent-bytes", "16m", "payload bytes the recent-message cache holds at most");
+        "pushwire.store.recent-bytes", "32m", "payload bytes the recent-message cache holds at most");
 
     private StoreConfiguration()
     {
