@@ -70,7 +70,8 @@ final class SimDevices implements AutoCloseable
     private final long[] cursorBroadcast;
     private final long[] pulledToUnicast;
     private final long[] pulledToBroadcast;
-    private final long[] pullSentNs;
+    private final long[] pullSentUnicastNs;
+    private final long[] pullSentBroadcastNs;
     private final long[] nextPingNs;
     private final long[] connectStartNs;
     private final byte[][] partial;
@@ -132,7 +133,8 @@ final class SimDevices implements AutoCloseable
         this.cursorBroadcast = new long[count];
         this.pulledToUnicast = new long[count];
         this.pulledToBroadcast = new long[count];
-        this.pullSentNs = new long[count];
+        this.pullSentUnicastNs = new long[count];
+        this.pullSentBroadcastNs = new long[count];
         this.nextPingNs = new long[count];
         this.connectStartNs = new long[count];
         this.partial = new byte[count][];
@@ -579,8 +581,9 @@ final class SimDevices implements AutoCloseable
         final boolean unicast = streamId == Protocol.UNICAST_STREAM_ID;
         final long end = Math.min(to, from + PULL_WINDOW - 1);
         final long pulledTo = unicast ? pulledToUnicast[i] : pulledToBroadcast[i];
+        final long sentNs = unicast ? pullSentUnicastNs[i] : pullSentBroadcastNs[i];
         final long nowNs = System.nanoTime();
-        if (end <= pulledTo && nowNs - pullSentNs[i] < PULL_RETRY_NS)
+        if (end <= pulledTo && nowNs - sentNs < PULL_RETRY_NS)
         {
             return;
         }
@@ -588,12 +591,13 @@ final class SimDevices implements AutoCloseable
         if (unicast)
         {
             pulledToUnicast[i] = end;
+            pullSentUnicastNs[i] = nowNs;
         }
         else
         {
             pulledToBroadcast[i] = end;
+            pullSentBroadcastNs[i] = nowNs;
         }
-        pullSentNs[i] = nowNs;
         send(i, FrameEncoder.pull(write, 0, streamId, from, end));
     }
 
