@@ -2,6 +2,7 @@ package io.pushwire.dispatch;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.exceptions.RegistrationException;
 import io.pushwire.link.ConnectionId;
 import io.pushwire.link.GatewayProxy;
 import io.pushwire.link.LinkConfiguration;
@@ -12,6 +13,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.Arrays;
 
 /**
  * Everything dispatch sends to gateways: device frames to one connection (through the reactor's
@@ -36,13 +39,20 @@ import org.agrona.concurrent.status.AtomicCounter;
  * gateway reactor paused because its chunk pool is low, or a hung gateway, holds back only its own answers, control
  * messages and devices' retries, never those of reactors that take offers.
  * <p>
- * Frames are encoded straight into the proxy's buffer: nothing is allocated per message. Creating a
- * reactor's publication the first time it is needed blocks the agent for a driver round trip. Not
- * thread-safe: the dispatch agent owns it.
+ * A reactor's publication is added asynchronously the first time something is sent to it
+ * ({@link Aeron#asyncAddExclusivePublication}), so the agent never waits for a driver round trip. Until
+ * {@link #pollPublications()}, called every duty cycle, finds it added, every send to that reactor is refused exactly
+ * as a back-pressured offer is: device frames mark the device for a NOTIFY, answers, control messages and PULLs wait in
+ * the reactor's ring, so their order and the no-loss guarantees above hold while it is pending. An add the driver
+ * rejects is counted in {@code publicationAddsFailed} and made again the next time something is sent to the reactor.
+ * <p>
+ * Frames are encoded straight into the proxy's buffer: nothing is allocated per message (a reactor's proxy is
+ * allocated once, when its publication appears). Not thread-safe: the dispatch agent owns it.
  */
 public final class Outbox implements AutoCloseable
 {
     private static final int FRAME = GatewayProxy.FRAME_OFFSET;
+    private static final long NO_REGISTRATION = Aeron.NULL_VALUE;
 
     private final Aeron aeron;
     private final String channel;
@@ -60,6 +70,9 @@ public final class Outbox implements AutoCloseable
     private final AtomicCounter answersDelayed;
     private final AtomicCounter answersDropped;
     private final AtomicCounter controlDropped;
+    private final AtomicCounter publicationAddsFailed;
+    private final long[] registrations = new long[proxies.length];
+    private final IntArrayList pendingReactors = new IntArrayList();
     private long backPressured;
 
     /**
@@ -71,9 +84,11 @@ public final class Outbox implements AutoCloseable
      * @param answersDelayed counts answers to devices that had to wait (back pressure, or earlier ones waiting).
      * @param answersDropped counts answers to devices dropped because their reactor's ring was full.
      * @param controlDropped counts control messages (close, bind, unbind) dropped because their reactor's ring was full.
+     * @param publicationAddsFailed counts adds of a reactor's publication that the driver rejected (made again later).
      */
     public Outbox(final Aeron aeron, final String channel, final int maxPayload, final int maxAnswers,
-        final AtomicCounter answersDelayed, final AtomicCounter answersDropped, final AtomicCounter controlDropped)
+        final AtomicCounter answersDelayed, final AtomicCounter answersDropped, final AtomicCounter controlDropped,
+        final AtomicCounter publicationAddsFailed)
     {
         this.aeron = aeron;
         this.channel = channel;
@@ -81,6 +96,8 @@ public final class Outbox implements AutoCloseable
         this.answersDelayed = answersDelayed;
         this.answersDropped = answersDropped;
         this.controlDropped = controlDropped;
+        this.publicationAddsFailed = publicationAddsFailed;
+        Arrays.fill(registrations, NO_REGISTRATION);
         this.maxFrameLength = FrameEncoder.maxMsgFrameLength(maxPayload) + 256;
         fanout = new TopicFanoutProxy(aeron.addExclusivePublication(channel, LinkConfiguration.TOPIC_STREAM_ID), maxFrameLength);
     }
@@ -91,6 +108,74 @@ public final class Outbox implements AutoCloseable
     public long backPressured()
     {
         return backPressured;
+    }
+
+    /**
+     * Looks for reactor publications whose asynchronous add has completed; call every duty cycle, before the rings and
+     * NOTIFY retries are offered again, so that what waits for a reactor leaves in the cycle its publication appears.
+     * Costs nothing while no add is pending. A rejected add ({@link RegistrationException}) is counted and forgotten:
+     * the next send to that reactor adds it again (at most one add pending per reactor, so at most one a driver round
+     * trip).
+     *
+     * @return publications that appeared or failed.
+     */
+    public int pollPublications()
+    {
+        int work = 0;
+        for (int i = pendingReactors.size() - 1; i >= 0; i--)
+        {
+            final int reactorIndex = pendingReactors.getInt(i);
+            ExclusivePublication publication = null;
+            boolean failed = false;
+            try
+            {
+                publication = aeron.getExclusivePublication(registrations[reactorIndex]);
+            }
+            catch (final RegistrationException ex)
+            {
+                failed = true;
+                publicationAddsFailed.incrementOrdered();
+            }
+            if (null != publication)
+            {
+                proxies[reactorIndex] = new GatewayProxy(publication, maxFrameLength);
+            }
+            if (null != publication || failed)
+            {
+                registrations[reactorIndex] = NO_REGISTRATION;
+                pendingReactors.fastUnorderedRemove(i);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Starts adding the publication to the connection's reactor unless it exists or is being added, without sending
+     * anything: called when a route opens, so that the publication is usually there by the device's first frame.
+     *
+     * @param connectionId a connection on the reactor.
+     */
+    public void preparePublication(final long connectionId)
+    {
+        proxy(connectionId);
+    }
+
+    /**
+     * @return reactors whose publication is being added (sends to them are refused meanwhile).
+     */
+    public int pendingPublications()
+    {
+        return pendingReactors.size();
+    }
+
+    /**
+     * @param reactorIndex a reactor, as {@link #reactorIndex(long)} names it.
+     * @return true while its publication is being added.
+     */
+    public boolean isPublicationPending(final int reactorIndex)
+    {
+        return NO_REGISTRATION != registrations[reactorIndex];
     }
 
     /**
@@ -191,6 +276,10 @@ public final class Outbox implements AutoCloseable
         final DirectBuffer payload, final int payloadOffset, final int payloadLength)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         final int length = FrameEncoder.msg(
             proxy.frameBuffer(), FRAME, flags, streamId, seq, messageId, appId, payload, payloadOffset, payloadLength);
         return offered(proxy.deliver(connectionId, length));
@@ -199,12 +288,20 @@ public final class Outbox implements AutoCloseable
     public boolean notify(final long connectionId, final long streamId, final long headSeq)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.notify(proxy.frameBuffer(), FRAME, streamId, headSeq)));
     }
 
     public boolean gap(final long connectionId, final long streamId, final long fromSeq, final long toSeq, final int reason)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.gap(proxy.frameBuffer(), FRAME, streamId, fromSeq, toSeq, reason)));
     }
 
@@ -343,9 +440,9 @@ public final class Outbox implements AutoCloseable
             case DeviceAnswerRing.SUB_ACK ->
                 sendSubAck(connectionId, ring.headA(), (int)ring.headB(), ring.headC(), ring.headD());
             case DeviceAnswerRing.UP_ACK -> sendUpAck(connectionId, ring.headA(), (int)ring.headB());
-            case DeviceAnswerRing.CLOSE -> offered(proxy(connectionId).close(connectionId, (int)ring.headA()));
-            case DeviceAnswerRing.BIND -> offered(proxy(connectionId).bindTopic(connectionId, ring.headA()));
-            case DeviceAnswerRing.UNBIND -> offered(proxy(connectionId).unbindTopic(connectionId, ring.headA()));
+            case DeviceAnswerRing.CLOSE -> sendClose(connectionId, (int)ring.headA());
+            case DeviceAnswerRing.BIND -> sendBind(connectionId, ring.headA());
+            case DeviceAnswerRing.UNBIND -> sendUnbind(connectionId, ring.headA());
             default -> sendError(connectionId, (int)ring.headB(), ring.headReason());
         };
     }
@@ -410,6 +507,10 @@ public final class Outbox implements AutoCloseable
     private boolean sendError(final long connectionId, final int code, final String reason)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.error(proxy.frameBuffer(), FRAME, code, reason)));
     }
 
@@ -417,12 +518,20 @@ public final class Outbox implements AutoCloseable
         final long connectionId, final long requestId, final int status, final long streamId, final long headSeq)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.subAck(proxy.frameBuffer(), FRAME, requestId, status, streamId, headSeq)));
     }
 
     private boolean sendUpAck(final long connectionId, final long requestId, final int status)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.upAck(proxy.frameBuffer(), FRAME, requestId, status)));
     }
 
@@ -447,7 +556,7 @@ public final class Outbox implements AutoCloseable
      */
     public void close(final long connectionId, final int closeReason)
     {
-        if (!answersWaiting(connectionId) && offered(proxy(connectionId).close(connectionId, closeReason)))
+        if (!answersWaiting(connectionId) && sendClose(connectionId, closeReason))
         {
             return;
         }
@@ -461,7 +570,7 @@ public final class Outbox implements AutoCloseable
      */
     public void bindTopic(final long connectionId, final long topicStreamId)
     {
-        if (!answersWaiting(connectionId) && offered(proxy(connectionId).bindTopic(connectionId, topicStreamId)))
+        if (!answersWaiting(connectionId) && sendBind(connectionId, topicStreamId))
         {
             return;
         }
@@ -473,11 +582,29 @@ public final class Outbox implements AutoCloseable
      */
     public void unbindTopic(final long connectionId, final long topicStreamId)
     {
-        if (!answersWaiting(connectionId) && offered(proxy(connectionId).unbindTopic(connectionId, topicStreamId)))
+        if (!answersWaiting(connectionId) && sendUnbind(connectionId, topicStreamId))
         {
             return;
         }
         queueControl(DeviceAnswerRing.UNBIND, connectionId, topicStreamId);
+    }
+
+    private boolean sendClose(final long connectionId, final int closeReason)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return null == proxy ? refused() : offered(proxy.close(connectionId, closeReason));
+    }
+
+    private boolean sendBind(final long connectionId, final long topicStreamId)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return null == proxy ? refused() : offered(proxy.bindTopic(connectionId, topicStreamId));
+    }
+
+    private boolean sendUnbind(final long connectionId, final long topicStreamId)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return null == proxy ? refused() : offered(proxy.unbindTopic(connectionId, topicStreamId));
     }
 
     public void close()
@@ -489,6 +616,12 @@ public final class Outbox implements AutoCloseable
                 CloseHelper.quietClose(proxy.publication());
             }
         }
+        for (int i = 0, size = pendingReactors.size(); i < size; i++)
+        {
+            final long registrationId = registrations[pendingReactors.getInt(i)];
+            CloseHelper.quietClose(() -> aeron.asyncRemovePublication(registrationId));
+        }
+        pendingReactors.clear();
         CloseHelper.quietClose(fanout.publication());
     }
 
@@ -502,17 +635,26 @@ public final class Outbox implements AutoCloseable
         return false;
     }
 
+    private boolean refused()
+    {
+        backPressured++;
+        return false;
+    }
+
+    /**
+     * @return the reactor's proxy, or null while its publication is being added (the add is started here if none is
+     * pending: the caller treats null as a refused offer).
+     */
     private GatewayProxy proxy(final long connectionId)
     {
         final int index = reactorIndex(connectionId);
-        GatewayProxy proxy = proxies[index];
-        if (null == proxy)
+        final GatewayProxy proxy = proxies[index];
+        if (null == proxy && NO_REGISTRATION == registrations[index])
         {
             final int streamId =
                 LinkConfiguration.downstreamStreamId(ConnectionId.gatewayId(connectionId), ConnectionId.reactor(connectionId));
-            final ExclusivePublication publication = aeron.addExclusivePublication(channel, streamId);
-            proxy = new GatewayProxy(publication, maxFrameLength);
-            proxies[index] = proxy;
+            registrations[index] = aeron.asyncAddExclusivePublication(channel, streamId);
+            pendingReactors.addInt(index);
         }
         return proxy;
     }
