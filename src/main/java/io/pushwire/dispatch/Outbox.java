@@ -18,7 +18,7 @@ import java.util.Arrays;
 
 /**
  * Everything dispatch sends to gateways: device frames to one connection (through the reactor's
- * {@link GatewayProxy}, created on first use), topic frames once to all gateways ({@link TopicFanoutProxy}),
+ * {@link GatewayProxy}, whose publication is added asynchronously on first use), topic frames once to all gateways ({@link TopicFanoutProxy}),
  * and control messages (close, topic bind/unbind).
  * <p>
  * Back pressure never loses a message, because every message is in the store before it is sent:
