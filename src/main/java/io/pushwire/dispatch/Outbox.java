@@ -18,8 +18,8 @@ import java.util.Arrays;
 
 /**
  * Everything dispatch sends to gateways: device frames to one connection (through the reactor's
- * {@link GatewayProxy}, whose publication is added asynchronously on first use), topic frames once to all gateways ({@link TopicFanoutProxy}),
- * and control messages (close, topic bind/unbind).
+ * {@link GatewayProxy}, whose publication is added asynchronously on first use), topic frames once to all gateways
+ * ({@link TopicFanoutProxy}), and control messages (close, topic bind/unbind).
  * <p>
  * Back pressure never loses a message, because every message is in the store before it is sent:
  * a device frame that cannot be offered marks the device for a NOTIFY retried every duty cycle
