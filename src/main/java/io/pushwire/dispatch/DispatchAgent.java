@@ -143,9 +143,9 @@ public final class DispatchAgent implements Agent
             work += remoteCommandHandler.retryAnswers();
         }
         work += monitor.doWork(nowMs);
-        if (outbox.hasWaitingAnswers())
+        if (outbox.hasBacklog())
         {
-            work += deliverer.retryAnswers(RETRY_LIMIT);
+            work += deliverer.retryBacklogs(RETRY_LIMIT);
         }
         if (outbox.hasRetries())
         {

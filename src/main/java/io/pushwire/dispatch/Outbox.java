@@ -27,8 +27,8 @@ import java.util.Arrays;
  * when the offer failed.
  * <p>
  * Answers to devices (SUB_ACK, UP_ACK, ERROR) and control messages to a reactor (close, topic bind/unbind) are not
- * lost either: one that cannot be offered waits in its reactor's {@link DeviceAnswerRing}, with the rest of any PULL
- * cut short, and is offered again in order on later duty cycles ({@link Deliverer#retryAnswers(int)}). While a
+ * lost either: one that cannot be offered waits in its reactor's {@link ReactorBacklog}, with the rest of any PULL
+ * cut short, and is offered again in order on later duty cycles ({@link Deliverer#retryBacklogs(int)}). While a
  * reactor's ring holds anything, every answer, control message and PULL for that reactor queues behind it, and
  * {@link Deliverer} holds other frames to its connections back (NOTIFY later), so nothing overtakes a waiting entry:
  * a bind reaches the gateway before the SUB_ACK it belongs to, an unbind before its SUB_ACK, a close after the
@@ -64,9 +64,9 @@ public final class Outbox implements AutoCloseable
     private final IntArrayList retryReactors = new IntArrayList();
     private final IntHashSet retryTopics = new IntHashSet();
     private final int maxAnswers;
-    private final DeviceAnswerRing[] answers = new DeviceAnswerRing[proxies.length];
-    private final boolean[] answerListed = new boolean[proxies.length];
-    private final IntArrayList answerReactors = new IntArrayList();
+    private final ReactorBacklog[] backlogs = new ReactorBacklog[proxies.length];
+    private final boolean[] backlogListed = new boolean[proxies.length];
+    private final IntArrayList backlogReactors = new IntArrayList();
     private final AtomicCounter answersDelayed;
     private final AtomicCounter answersDropped;
     private final AtomicCounter controlDropped;
@@ -310,28 +310,28 @@ public final class Outbox implements AutoCloseable
      */
     public void error(final int device, final long connectionId, final int code, final String reason)
     {
-        if (!answersWaiting(connectionId) && sendError(connectionId, code, reason))
+        if (!backlogWaiting(connectionId) && sendError(connectionId, code, reason))
         {
             return;
         }
-        queueAnswer(DeviceAnswerRing.ERROR, connectionId, device, 0, code, 0, 0, reason);
+        queueAnswer(ReactorBacklog.ERROR, connectionId, device, 0, code, 0, 0, reason);
     }
 
     /**
      * SUB_ACK to a device. Never lost to back pressure: when the offer fails, or something already waits for the
      * connection's reactor (so a later answer cannot overtake an earlier one), it is kept in the reactor's
-     * {@link DeviceAnswerRing} and offered again, in order, by {@link Deliverer#retryAnswers(int)}; dropped and
+     * {@link ReactorBacklog} and offered again, in order, by {@link Deliverer#retryBacklogs(int)}; dropped and
      * counted only when the ring is full.
      */
     public void subAck(
         final int device, final long connectionId, final long requestId, final int status, final long streamId,
         final long headSeq)
     {
-        if (!answersWaiting(connectionId) && sendSubAck(connectionId, requestId, status, streamId, headSeq))
+        if (!backlogWaiting(connectionId) && sendSubAck(connectionId, requestId, status, streamId, headSeq))
         {
             return;
         }
-        queueAnswer(DeviceAnswerRing.SUB_ACK, connectionId, device, requestId, status, streamId, headSeq, null);
+        queueAnswer(ReactorBacklog.SUB_ACK, connectionId, device, requestId, status, streamId, headSeq, null);
     }
 
     /**
@@ -339,11 +339,11 @@ public final class Outbox implements AutoCloseable
      */
     public void upAck(final int device, final long connectionId, final long requestId, final int status)
     {
-        if (!answersWaiting(connectionId) && sendUpAck(connectionId, requestId, status))
+        if (!backlogWaiting(connectionId) && sendUpAck(connectionId, requestId, status))
         {
             return;
         }
-        queueAnswer(DeviceAnswerRing.UP_ACK, connectionId, device, requestId, status, 0, 0, null);
+        queueAnswer(ReactorBacklog.UP_ACK, connectionId, device, requestId, status, 0, 0, null);
     }
 
     /**
@@ -357,12 +357,12 @@ public final class Outbox implements AutoCloseable
         final int frameBudget)
     {
         final int reactorIndex = reactorIndex(connectionId);
-        if (!answerRing(reactorIndex).add(
-            DeviceAnswerRing.PULL, connectionId, device, streamId, nextSeq, toSeq, frameBudget, null))
+        if (!backlogFor(reactorIndex).add(
+            ReactorBacklog.PULL, connectionId, device, streamId, nextSeq, toSeq, frameBudget, null))
         {
             return false;
         }
-        listAnswerReactor(reactorIndex);
+        listBacklogReactor(reactorIndex);
         return true;
     }
 
@@ -371,57 +371,57 @@ public final class Outbox implements AutoCloseable
      * @return true while answers, control messages or PULL remainders wait for the connection's reactor: frames to its
      * connections are then held back (the device is marked for a NOTIFY) so that nothing overtakes them.
      */
-    public boolean answersWaiting(final long connectionId)
+    public boolean backlogWaiting(final long connectionId)
     {
-        return answersWaitingOn(reactorIndex(connectionId));
+        return backlogWaitingOn(reactorIndex(connectionId));
     }
 
     /**
      * @param reactorIndex a reactor, as {@link #reactorIndex(long)} names it.
      * @return true while answers, control messages or PULL remainders wait for it.
      */
-    public boolean answersWaitingOn(final int reactorIndex)
+    public boolean backlogWaitingOn(final int reactorIndex)
     {
-        final DeviceAnswerRing ring = answers[reactorIndex];
+        final ReactorBacklog ring = backlogs[reactorIndex];
         return null != ring && !ring.isEmpty();
     }
 
     /**
      * @return true if answers, control messages or PULL remainders wait for any reactor.
      */
-    public boolean hasWaitingAnswers()
+    public boolean hasBacklog()
     {
-        return !answerReactors.isEmpty();
+        return !backlogReactors.isEmpty();
     }
 
     /**
-     * @return the reactors whose ring has (or, until {@link #pruneAnswerReactors()}, had) entries.
+     * @return the reactors whose ring has (or, until {@link #pruneBacklogReactors()}, had) entries.
      */
-    IntArrayList answerReactors()
+    IntArrayList backlogReactors()
     {
-        return answerReactors;
+        return backlogReactors;
     }
 
     /**
      * @return the reactor's ring, or null if nothing ever waited for it.
      */
-    DeviceAnswerRing answers(final int reactorIndex)
+    ReactorBacklog backlog(final int reactorIndex)
     {
-        return answers[reactorIndex];
+        return backlogs[reactorIndex];
     }
 
     /**
      * Forgets reactors whose ring is empty.
      */
-    void pruneAnswerReactors()
+    void pruneBacklogReactors()
     {
-        for (int i = answerReactors.size() - 1; i >= 0; i--)
+        for (int i = backlogReactors.size() - 1; i >= 0; i--)
         {
-            final int reactorIndex = answerReactors.getInt(i);
-            if (answers[reactorIndex].isEmpty())
+            final int reactorIndex = backlogReactors.getInt(i);
+            if (backlogs[reactorIndex].isEmpty())
             {
-                answerReactors.fastUnorderedRemove(i);
-                answerListed[reactorIndex] = false;
+                backlogReactors.fastUnorderedRemove(i);
+                backlogListed[reactorIndex] = false;
             }
         }
     }
@@ -432,17 +432,17 @@ public final class Outbox implements AutoCloseable
      *
      * @return true if it was offered; the caller removes it.
      */
-    boolean sendHead(final DeviceAnswerRing ring)
+    boolean sendHead(final ReactorBacklog ring)
     {
         final long connectionId = ring.headConnectionId();
         return switch (ring.headKind())
         {
-            case DeviceAnswerRing.SUB_ACK ->
+            case ReactorBacklog.SUB_ACK ->
                 sendSubAck(connectionId, ring.headA(), (int)ring.headB(), ring.headC(), ring.headD());
-            case DeviceAnswerRing.UP_ACK -> sendUpAck(connectionId, ring.headA(), (int)ring.headB());
-            case DeviceAnswerRing.CLOSE -> sendClose(connectionId, (int)ring.headA());
-            case DeviceAnswerRing.BIND -> sendBind(connectionId, ring.headA());
-            case DeviceAnswerRing.UNBIND -> sendUnbind(connectionId, ring.headA());
+            case ReactorBacklog.UP_ACK -> sendUpAck(connectionId, ring.headA(), (int)ring.headB());
+            case ReactorBacklog.CLOSE -> sendClose(connectionId, (int)ring.headA());
+            case ReactorBacklog.BIND -> sendBind(connectionId, ring.headA());
+            case ReactorBacklog.UNBIND -> sendUnbind(connectionId, ring.headA());
             default -> sendError(connectionId, (int)ring.headB(), ring.headReason());
         };
     }
@@ -460,9 +460,9 @@ public final class Outbox implements AutoCloseable
         final String reason)
     {
         final int reactorIndex = reactorIndex(connectionId);
-        if (answerRing(reactorIndex).add(kind, connectionId, device, a, b, c, d, reason))
+        if (backlogFor(reactorIndex).add(kind, connectionId, device, a, b, c, d, reason))
         {
-            listAnswerReactor(reactorIndex);
+            listBacklogReactor(reactorIndex);
             answersDelayed.incrementOrdered();
         }
         else
@@ -474,9 +474,9 @@ public final class Outbox implements AutoCloseable
     private void queueControl(final int kind, final long connectionId, final long arg)
     {
         final int reactorIndex = reactorIndex(connectionId);
-        if (answerRing(reactorIndex).add(kind, connectionId, DeviceAnswerRing.NO_DEVICE, arg, 0, 0, 0, null))
+        if (backlogFor(reactorIndex).add(kind, connectionId, ReactorBacklog.NO_DEVICE, arg, 0, 0, 0, null))
         {
-            listAnswerReactor(reactorIndex);
+            listBacklogReactor(reactorIndex);
         }
         else
         {
@@ -484,23 +484,23 @@ public final class Outbox implements AutoCloseable
         }
     }
 
-    private DeviceAnswerRing answerRing(final int reactorIndex)
+    private ReactorBacklog backlogFor(final int reactorIndex)
     {
-        DeviceAnswerRing ring = answers[reactorIndex];
+        ReactorBacklog ring = backlogs[reactorIndex];
         if (null == ring)
         {
-            ring = new DeviceAnswerRing(maxAnswers);
-            answers[reactorIndex] = ring;
+            ring = new ReactorBacklog(maxAnswers);
+            backlogs[reactorIndex] = ring;
         }
         return ring;
     }
 
-    private void listAnswerReactor(final int reactorIndex)
+    private void listBacklogReactor(final int reactorIndex)
     {
-        if (!answerListed[reactorIndex])
+        if (!backlogListed[reactorIndex])
         {
-            answerListed[reactorIndex] = true;
-            answerReactors.addInt(reactorIndex);
+            backlogListed[reactorIndex] = true;
+            backlogReactors.addInt(reactorIndex);
         }
     }
 
@@ -556,11 +556,11 @@ public final class Outbox implements AutoCloseable
      */
     public void close(final long connectionId, final int closeReason)
     {
-        if (!answersWaiting(connectionId) && sendClose(connectionId, closeReason))
+        if (!backlogWaiting(connectionId) && sendClose(connectionId, closeReason))
         {
             return;
         }
-        queueControl(DeviceAnswerRing.CLOSE, connectionId, closeReason);
+        queueControl(ReactorBacklog.CLOSE, connectionId, closeReason);
     }
 
     /**
@@ -570,11 +570,11 @@ public final class Outbox implements AutoCloseable
      */
     public void bindTopic(final long connectionId, final long topicStreamId)
     {
-        if (!answersWaiting(connectionId) && sendBind(connectionId, topicStreamId))
+        if (!backlogWaiting(connectionId) && sendBind(connectionId, topicStreamId))
         {
             return;
         }
-        queueControl(DeviceAnswerRing.BIND, connectionId, topicStreamId);
+        queueControl(ReactorBacklog.BIND, connectionId, topicStreamId);
     }
 
     /**
@@ -582,11 +582,11 @@ public final class Outbox implements AutoCloseable
      */
     public void unbindTopic(final long connectionId, final long topicStreamId)
     {
-        if (!answersWaiting(connectionId) && sendUnbind(connectionId, topicStreamId))
+        if (!backlogWaiting(connectionId) && sendUnbind(connectionId, topicStreamId))
         {
             return;
         }
-        queueControl(DeviceAnswerRing.UNBIND, connectionId, topicStreamId);
+        queueControl(ReactorBacklog.UNBIND, connectionId, topicStreamId);
     }
 
     private boolean sendClose(final long connectionId, final int closeReason)
