@@ -1,6 +1,9 @@
 package io.pushwire.dispatch;
 
+import io.aeron.ExclusivePublication;
+import io.pushwire.link.LinkConfiguration;
 import io.pushwire.sender.PushRequest;
+import io.pushwire.test.EmbeddedDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,5 +97,29 @@ class AsyncPublicationTest
             "the bind before its SUB_ACK: " + fresh.log);
         assertEquals(2, harness.dispatch.counters().deviceAnswersDelayed.get(), "both answers waited in the ring");
         assertEquals(1, harness.state().upMessages, "the UP stored once");
+    }
+
+    @Test
+    void shouldCountARejectedAddAndAddAgainWithoutStoppingTheAgent()
+    {
+        // a fixed session id for dispatch's publications; another exclusive publication holding it on reactor 1's
+        // stream makes the driver reject dispatch's add of that reactor's publication
+        final String channel = EmbeddedDriver.ipcChannel() + "|session-id=4242";
+        harness = new DispatchHarness(storeDir, (ctx) -> ctx.publicationChannel(channel));
+        final ExclusivePublication clash =
+            harness.aeron.addExclusivePublication(channel, LinkConfiguration.downstreamStreamId(0, 1));
+        final TestGateway fresh = harness.gateway(0, 1);
+        final TestDevice asker = fresh.connect("asker", harness.clock.time(), Map.of());
+        asker.sub(1, "news");
+        harness.await("the add rejected", () -> harness.dispatch.counters().publicationAddsFailed.get() >= 2);
+        assertTrue(asker.frames.isEmpty(), asker.frames::toString);
+        assertEquals(1, harness.state().onlineDevices(), "the agent keeps running");
+
+        clash.close();
+        harness.await(() -> "the SUB_ACK once an add succeeds: " + asker.frames, () -> asker.frames.contains("SUB_ACK 1:0:2:0"));
+        assertEquals(List.of("asker BIND 2", "asker SUB_ACK 1:0:2:0"), fresh.log);
+        final long failed = harness.dispatch.counters().publicationAddsFailed.get();
+        harness.settle();
+        assertEquals(failed, harness.dispatch.counters().publicationAddsFailed.get(), "no add once it succeeded");
     }
 }
