@@ -18,7 +18,7 @@ import org.agrona.collections.IntHashSet;
  * <p>
  * Nothing here can lose a message: on back pressure the device (or topic) is marked and gets a NOTIFY
  * on a later duty cycle, and the message waits in the store. A PULL cut short by back pressure is continued, in
- * order with the device's answers, from its reactor's {@link DeviceAnswerRing}; while that ring holds anything, the
+ * order with the device's answers, from its reactor's {@link ReactorBacklog}; while that ring holds anything, the
  * reactor's devices get no other frame (they are marked for a NOTIFY instead), so nothing overtakes a waiting answer.
  * Allocates nothing per message. Not thread-safe: the dispatch agent owns it.
  */
@@ -65,7 +65,7 @@ final class Deliverer
         {
             return;
         }
-        if (outbox.answersWaiting(connectionId))
+        if (outbox.backlogWaiting(connectionId))
         {
             // nothing overtakes a waiting answer or PULL remainder: a NOTIFY follows them
             outbox.markDeviceRetry(device, connectionId);
@@ -140,7 +140,7 @@ final class Deliverer
             final int device = recentBindDevices[slot];
             final long connectionId = recentBindConnections[slot];
             if (recentBindTopics[slot] == topicStreamId && state.routeConnectionId[device] == connectionId &&
-                (outbox.answersWaiting(connectionId) || !outbox.notify(connectionId, topicStreamId, seq)))
+                (outbox.backlogWaiting(connectionId) || !outbox.notify(connectionId, topicStreamId, seq)))
             {
                 outbox.markDeviceRetry(device, connectionId);
             }
@@ -182,9 +182,9 @@ final class Deliverer
         for (int r = 0, count = reactors.size(); r < count; r++)
         {
             final int reactorIndex = reactors.getInt(r);
-            if (!outbox.answersWaitingOn(reactorIndex))
+            if (!outbox.backlogWaitingOn(reactorIndex))
             {
-                // else the reactor still refuses what waits in its answer ring, which goes first
+                // else the reactor still refuses what waits in its backlog, which goes first
                 work += retryDevices(reactorIndex, limit);
             }
         }
@@ -230,7 +230,7 @@ final class Deliverer
                 marked.remove(device);
                 continue;
             }
-            if (outbox.answersWaiting(connectionId) ||
+            if (outbox.backlogWaiting(connectionId) ||
                 !outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, state.deviceStreams[device].head()))
             {
                 if (Outbox.reactorIndex(connectionId) == reactorIndex)
@@ -271,7 +271,7 @@ final class Deliverer
     /**
      * A PULL(stream, from, to) from a connection: validated, then served (see {@link #servePull}). If answers or PULL
      * remainders wait for the connection's reactor it waits behind them; a PULL cut short by back pressure keeps its
-     * remainder in the reactor's ring and is continued from there ({@link #retryAnswers(int)}), so the device gets
+     * remainder in the reactor's ring and is continued from there ({@link #retryBacklogs(int)}), so the device gets
      * the whole answer it asked for without asking again.
      */
     void onPull(final int device, final long connectionId, final long streamId, final long fromSeq, final long toSeq,
@@ -293,7 +293,7 @@ final class Deliverer
             ensureCapacity(device);
             notifyOutstanding[device] = false;
         }
-        if (outbox.answersWaiting(connectionId))
+        if (outbox.backlogWaiting(connectionId))
         {
             keepPull(device, connectionId, streamId, fromSeq, toSeq, ctx.pullBatch());
             return;
@@ -306,7 +306,7 @@ final class Deliverer
     }
 
     /**
-     * Offers again, per gateway reactor and in order, what waits in its {@link DeviceAnswerRing}: answers, control
+     * Offers again, per gateway reactor and in order, what waits in its {@link ReactorBacklog}: answers, control
      * messages, and the rest of PULLs (served from the store as far as the reactor takes offers). Stops at a reactor's
      * first refusal; a reactor that refuses holds back only its own ring. Answers and PULLs for a connection that is
      * no longer its device's route are discarded: the connection is gone or going, and its device asks again on its
@@ -316,26 +316,26 @@ final class Deliverer
      * @param limit most entries completed per reactor.
      * @return entries completed.
      */
-    int retryAnswers(final int limit)
+    int retryBacklogs(final int limit)
     {
         int work = 0;
         final long nowMs = ctx.epochClock().time();
-        final IntArrayList reactors = outbox.answerReactors();
+        final IntArrayList reactors = outbox.backlogReactors();
         for (int r = 0, count = reactors.size(); r < count; r++)
         {
-            final DeviceAnswerRing ring = outbox.answers(reactors.getInt(r));
+            final ReactorBacklog ring = outbox.backlog(reactors.getInt(r));
             int done = 0;
             while (!ring.isEmpty() && done < limit)
             {
                 final long connectionId = ring.headConnectionId();
                 final int device = ring.headDevice();
                 final int kind = ring.headKind();
-                if (!DeviceAnswerRing.isControl(kind) && state.routeConnectionId[device] != connectionId)
+                if (!ReactorBacklog.isControl(kind) && state.routeConnectionId[device] != connectionId)
                 {
                     ring.removeHead();
                     continue;
                 }
-                if (DeviceAnswerRing.PULL == kind)
+                if (ReactorBacklog.PULL == kind)
                 {
                     final int budget = (int)ring.headD();
                     final long nextSeq = servePull(device, connectionId, ring.headA(), ring.headB(), ring.headC(), budget, nowMs);
@@ -355,7 +355,7 @@ final class Deliverer
             }
             work += done;
         }
-        outbox.pruneAnswerReactors();
+        outbox.pruneBacklogReactors();
         return work;
     }
 
@@ -465,7 +465,7 @@ final class Deliverer
     {
         final long from = state.sentSeq[device] + 1;
         final long head = log.head();
-        if (from < log.base() || head - log.acked() > ctx.window() || outbox.answersWaiting(connectionId))
+        if (from < log.base() || head - log.acked() > ctx.window() || outbox.backlogWaiting(connectionId))
         {
             return false;
         }
@@ -523,7 +523,7 @@ final class Deliverer
             return;
         }
         final long head = state.deviceStreams[device].head();
-        if (!outbox.answersWaiting(connectionId) && outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, head))
+        if (!outbox.backlogWaiting(connectionId) && outbox.notify(connectionId, Protocol.UNICAST_STREAM_ID, head))
         {
             notifyOutstanding[device] = true;
             counters.notified.incrementOrdered();
@@ -553,7 +553,7 @@ final class Deliverer
         final long seen = Math.max(cursors.cursor(topic), state.topicAcked(device, topic));
         if (null != log && log.head() > seen)
         {
-            if (!outbox.answersWaiting(connectionId) && outbox.notify(connectionId, topic, log.head()))
+            if (!outbox.backlogWaiting(connectionId) && outbox.notify(connectionId, topic, log.head()))
             {
                 counters.notified.incrementOrdered();
             }

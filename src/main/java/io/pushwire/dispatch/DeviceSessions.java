@@ -119,6 +119,8 @@ final class DeviceSessions implements UpstreamListener
         }
         final long instanceId = gatewayInstance[ConnectionId.gatewayId(connectionId)];
         state.setRoute(device, connectionId, instanceId, openedAtMs, heartbeatSec, false);
+        // the first route on a reactor starts adding its publication now, so it is usually there by the first frame
+        outbox.preparePublication(connectionId);
         store.appendRouteOpened(device, connectionId, instanceId, openedAtMs, heartbeatSec);
         counters.onlineDevices.setOrdered(state.onlineDevices);
 
@@ -260,7 +262,11 @@ final class DeviceSessions implements UpstreamListener
         if (restored > 0)
         {
             state.connectionToDevice.forEach((connectionId, device) ->
-                awaitingStatus[ConnectionId.gatewayId(connectionId)] = true);
+            {
+                awaitingStatus[ConnectionId.gatewayId(connectionId)] = true;
+                // added while the gateway's status is awaited, so a confirmed route's backlog can go out at once
+                outbox.preparePublication(connectionId);
+            });
         }
     }
 

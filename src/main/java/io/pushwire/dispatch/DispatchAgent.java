@@ -80,7 +80,8 @@ public final class DispatchAgent implements Agent
         responsePublication = aeron.addExclusivePublication(ctx.publicationChannel(), LinkConfiguration.RESPONSE_STREAM_ID);
         final ResponseProxy responses = new ResponseProxy(responsePublication, counters.answersDelayed, counters.answersDropped);
         outbox = new Outbox(aeron, ctx.publicationChannel(), ctx.maxPayload(), ctx.maxDeviceAnswers(),
-            counters.deviceAnswersDelayed, counters.deviceAnswersDropped, counters.controlDropped);
+            counters.deviceAnswersDelayed, counters.deviceAnswersDropped, counters.controlDropped,
+            counters.publicationAddsFailed);
         deliverer = new Deliverer(ctx, state, store, outbox, counters);
         sessions = new DeviceSessions(ctx, state, store, outbox, deliverer, counters);
         maintenance = new Maintenance(ctx, state, store, sessions, counters);
@@ -118,7 +119,9 @@ public final class DispatchAgent implements Agent
     public int doWork()
     {
         final long nowMs = clock.time();
-        int work = upstream.poll(UPSTREAM_FRAGMENT_LIMIT);
+        // first: what waits for a reactor whose publication just appeared leaves in this cycle's retries
+        int work = outbox.pollPublications();
+        work += upstream.poll(UPSTREAM_FRAGMENT_LIMIT);
         store.beginBatch();
         try
         {
@@ -140,9 +143,9 @@ public final class DispatchAgent implements Agent
             work += remoteCommandHandler.retryAnswers();
         }
         work += monitor.doWork(nowMs);
-        if (outbox.hasWaitingAnswers())
+        if (outbox.hasBacklog())
         {
-            work += deliverer.retryAnswers(RETRY_LIMIT);
+            work += deliverer.retryBacklogs(RETRY_LIMIT);
         }
         if (outbox.hasRetries())
         {
@@ -174,6 +177,14 @@ public final class DispatchAgent implements Agent
     public Store store()
     {
         return store;
+    }
+
+    /**
+     * @return what sends to gateways (tests look inside; only from the agent's thread or when it is idle).
+     */
+    Outbox outbox()
+    {
+        return outbox;
     }
 
     Maintenance maintenance()

@@ -41,6 +41,7 @@ public final class DispatchCounters implements AutoCloseable
     public final AtomicCounter deviceAnswersDelayed;
     public final AtomicCounter deviceAnswersDropped;
     public final AtomicCounter controlDropped;
+    public final AtomicCounter publicationAddsFailed;
     public final AtomicCounter storeAppends;
     public final AtomicCounter storeBytes;
     public final AtomicCounter replayRecords;
@@ -82,6 +83,8 @@ public final class DispatchCounters implements AutoCloseable
         deviceAnswersDropped = aeron.addCounter(DISPATCH_BASE + 25, "dispatch: answers to devices dropped (too many waiting)");
         controlDropped = aeron.addCounter(DISPATCH_BASE + 26,
             "dispatch: control messages to gateways dropped (too many waiting)");
+        publicationAddsFailed = aeron.addCounter(DISPATCH_BASE + 27,
+            "dispatch: gateway reactor publication adds failed (added again)");
         storeAppends = aeron.addCounter(STORE_BASE, "store: appends");
         storeBytes = aeron.addCounter(STORE_BASE + 1, "store: bytes appended");
         replayRecords = aeron.addCounter(STORE_BASE + 2, "store: records replayed at start");
@@ -98,7 +101,7 @@ public final class DispatchCounters implements AutoCloseable
             notified, pulled, acks, expired, topicFanouts, backPressureRetries, gapsSent, upMessages, collapsed,
             gatewayRoutesDropped, headsHealed, malformedFrames, framesFromUnknownConnections, routesRestored, routesConfirmed,
             routesDroppedAfterRestart, answersDelayed, answersDropped, deviceAnswersDelayed,
-            deviceAnswersDropped, controlDropped, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted,
+            deviceAnswersDropped, controlDropped, publicationAddsFailed, storeAppends, storeBytes, replayRecords, replayTimeMs, storeSyncs, storeFilesDeleted,
             storeReadsFromMemory, storeReadsFromQueue);
     }
 }

@@ -2,6 +2,7 @@ package io.pushwire.dispatch;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.exceptions.RegistrationException;
 import io.pushwire.link.ConnectionId;
 import io.pushwire.link.GatewayProxy;
 import io.pushwire.link.LinkConfiguration;
@@ -13,10 +14,12 @@ import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.Arrays;
+
 /**
  * Everything dispatch sends to gateways: device frames to one connection (through the reactor's
- * {@link GatewayProxy}, created on first use), topic frames once to all gateways ({@link TopicFanoutProxy}),
- * and control messages (close, topic bind/unbind).
+ * {@link GatewayProxy}, whose publication is added asynchronously on first use), topic frames once to all gateways
+ * ({@link TopicFanoutProxy}), and control messages (close, topic bind/unbind).
  * <p>
  * Back pressure never loses a message, because every message is in the store before it is sent:
  * a device frame that cannot be offered marks the device for a NOTIFY retried every duty cycle
@@ -24,8 +27,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * when the offer failed.
  * <p>
  * Answers to devices (SUB_ACK, UP_ACK, ERROR) and control messages to a reactor (close, topic bind/unbind) are not
- * lost either: one that cannot be offered waits in its reactor's {@link DeviceAnswerRing}, with the rest of any PULL
- * cut short, and is offered again in order on later duty cycles ({@link Deliverer#retryAnswers(int)}). While a
+ * lost either: one that cannot be offered waits in its reactor's {@link ReactorBacklog}, with the rest of any PULL
+ * cut short, and is offered again in order on later duty cycles ({@link Deliverer#retryBacklogs(int)}). While a
  * reactor's ring holds anything, every answer, control message and PULL for that reactor queues behind it, and
  * {@link Deliverer} holds other frames to its connections back (NOTIFY later), so nothing overtakes a waiting entry:
  * a bind reaches the gateway before the SUB_ACK it belongs to, an unbind before its SUB_ACK, a close after the
@@ -36,13 +39,20 @@ import org.agrona.concurrent.status.AtomicCounter;
  * gateway reactor paused because its chunk pool is low, or a hung gateway, holds back only its own answers, control
  * messages and devices' retries, never those of reactors that take offers.
  * <p>
- * Frames are encoded straight into the proxy's buffer: nothing is allocated per message. Creating a
- * reactor's publication the first time it is needed blocks the agent for a driver round trip. Not
- * thread-safe: the dispatch agent owns it.
+ * A reactor's publication is added asynchronously the first time something is sent to it
+ * ({@link Aeron#asyncAddExclusivePublication}), so the agent never waits for a driver round trip. Until
+ * {@link #pollPublications()}, called every duty cycle, finds it added, every send to that reactor is refused exactly
+ * as a back-pressured offer is: device frames mark the device for a NOTIFY, answers, control messages and PULLs wait in
+ * the reactor's ring, so their order and the no-loss guarantees above hold while it is pending. An add the driver
+ * rejects is counted in {@code publicationAddsFailed} and made again the next time something is sent to the reactor.
+ * <p>
+ * Frames are encoded straight into the proxy's buffer: nothing is allocated per message (a reactor's proxy is
+ * allocated once, when its publication appears). Not thread-safe: the dispatch agent owns it.
  */
 public final class Outbox implements AutoCloseable
 {
     private static final int FRAME = GatewayProxy.FRAME_OFFSET;
+    private static final long NO_REGISTRATION = Aeron.NULL_VALUE;
 
     private final Aeron aeron;
     private final String channel;
@@ -54,12 +64,15 @@ public final class Outbox implements AutoCloseable
     private final IntArrayList retryReactors = new IntArrayList();
     private final IntHashSet retryTopics = new IntHashSet();
     private final int maxAnswers;
-    private final DeviceAnswerRing[] answers = new DeviceAnswerRing[proxies.length];
-    private final boolean[] answerListed = new boolean[proxies.length];
-    private final IntArrayList answerReactors = new IntArrayList();
+    private final ReactorBacklog[] backlogs = new ReactorBacklog[proxies.length];
+    private final boolean[] backlogListed = new boolean[proxies.length];
+    private final IntArrayList backlogReactors = new IntArrayList();
     private final AtomicCounter answersDelayed;
     private final AtomicCounter answersDropped;
     private final AtomicCounter controlDropped;
+    private final AtomicCounter publicationAddsFailed;
+    private final long[] registrations = new long[proxies.length];
+    private final IntArrayList pendingReactors = new IntArrayList();
     private long backPressured;
 
     /**
@@ -71,9 +84,11 @@ public final class Outbox implements AutoCloseable
      * @param answersDelayed counts answers to devices that had to wait (back pressure, or earlier ones waiting).
      * @param answersDropped counts answers to devices dropped because their reactor's ring was full.
      * @param controlDropped counts control messages (close, bind, unbind) dropped because their reactor's ring was full.
+     * @param publicationAddsFailed counts adds of a reactor's publication that the driver rejected (made again later).
      */
     public Outbox(final Aeron aeron, final String channel, final int maxPayload, final int maxAnswers,
-        final AtomicCounter answersDelayed, final AtomicCounter answersDropped, final AtomicCounter controlDropped)
+        final AtomicCounter answersDelayed, final AtomicCounter answersDropped, final AtomicCounter controlDropped,
+        final AtomicCounter publicationAddsFailed)
     {
         this.aeron = aeron;
         this.channel = channel;
@@ -81,6 +96,8 @@ public final class Outbox implements AutoCloseable
         this.answersDelayed = answersDelayed;
         this.answersDropped = answersDropped;
         this.controlDropped = controlDropped;
+        this.publicationAddsFailed = publicationAddsFailed;
+        Arrays.fill(registrations, NO_REGISTRATION);
         this.maxFrameLength = FrameEncoder.maxMsgFrameLength(maxPayload) + 256;
         fanout = new TopicFanoutProxy(aeron.addExclusivePublication(channel, LinkConfiguration.TOPIC_STREAM_ID), maxFrameLength);
     }
@@ -91,6 +108,74 @@ public final class Outbox implements AutoCloseable
     public long backPressured()
     {
         return backPressured;
+    }
+
+    /**
+     * Looks for reactor publications whose asynchronous add has completed; call every duty cycle, before the rings and
+     * NOTIFY retries are offered again, so that what waits for a reactor leaves in the cycle its publication appears.
+     * Costs nothing while no add is pending. A rejected add ({@link RegistrationException}) is counted and forgotten:
+     * the next send to that reactor adds it again (at most one add pending per reactor, so at most one a driver round
+     * trip).
+     *
+     * @return publications that appeared or failed.
+     */
+    public int pollPublications()
+    {
+        int work = 0;
+        for (int i = pendingReactors.size() - 1; i >= 0; i--)
+        {
+            final int reactorIndex = pendingReactors.getInt(i);
+            ExclusivePublication publication = null;
+            boolean failed = false;
+            try
+            {
+                publication = aeron.getExclusivePublication(registrations[reactorIndex]);
+            }
+            catch (final RegistrationException ex)
+            {
+                failed = true;
+                publicationAddsFailed.incrementOrdered();
+            }
+            if (null != publication)
+            {
+                proxies[reactorIndex] = new GatewayProxy(publication, maxFrameLength);
+            }
+            if (null != publication || failed)
+            {
+                registrations[reactorIndex] = NO_REGISTRATION;
+                pendingReactors.fastUnorderedRemove(i);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Starts adding the publication to the connection's reactor unless it exists or is being added, without sending
+     * anything: called when a route opens, so that the publication is usually there by the device's first frame.
+     *
+     * @param connectionId a connection on the reactor.
+     */
+    public void preparePublication(final long connectionId)
+    {
+        proxy(connectionId);
+    }
+
+    /**
+     * @return reactors whose publication is being added (sends to them are refused meanwhile).
+     */
+    public int pendingPublications()
+    {
+        return pendingReactors.size();
+    }
+
+    /**
+     * @param reactorIndex a reactor, as {@link #reactorIndex(long)} names it.
+     * @return true while its publication is being added.
+     */
+    public boolean isPublicationPending(final int reactorIndex)
+    {
+        return NO_REGISTRATION != registrations[reactorIndex];
     }
 
     /**
@@ -191,6 +276,10 @@ public final class Outbox implements AutoCloseable
         final DirectBuffer payload, final int payloadOffset, final int payloadLength)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         final int length = FrameEncoder.msg(
             proxy.frameBuffer(), FRAME, flags, streamId, seq, messageId, appId, payload, payloadOffset, payloadLength);
         return offered(proxy.deliver(connectionId, length));
@@ -199,12 +288,20 @@ public final class Outbox implements AutoCloseable
     public boolean notify(final long connectionId, final long streamId, final long headSeq)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.notify(proxy.frameBuffer(), FRAME, streamId, headSeq)));
     }
 
     public boolean gap(final long connectionId, final long streamId, final long fromSeq, final long toSeq, final int reason)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.gap(proxy.frameBuffer(), FRAME, streamId, fromSeq, toSeq, reason)));
     }
 
@@ -213,28 +310,28 @@ public final class Outbox implements AutoCloseable
      */
     public void error(final int device, final long connectionId, final int code, final String reason)
     {
-        if (!answersWaiting(connectionId) && sendError(connectionId, code, reason))
+        if (!backlogWaiting(connectionId) && sendError(connectionId, code, reason))
         {
             return;
         }
-        queueAnswer(DeviceAnswerRing.ERROR, connectionId, device, 0, code, 0, 0, reason);
+        queueAnswer(ReactorBacklog.ERROR, connectionId, device, 0, code, 0, 0, reason);
     }
 
     /**
      * SUB_ACK to a device. Never lost to back pressure: when the offer fails, or something already waits for the
      * connection's reactor (so a later answer cannot overtake an earlier one), it is kept in the reactor's
-     * {@link DeviceAnswerRing} and offered again, in order, by {@link Deliverer#retryAnswers(int)}; dropped and
+     * {@link ReactorBacklog} and offered again, in order, by {@link Deliverer#retryBacklogs(int)}; dropped and
      * counted only when the ring is full.
      */
     public void subAck(
         final int device, final long connectionId, final long requestId, final int status, final long streamId,
         final long headSeq)
     {
-        if (!answersWaiting(connectionId) && sendSubAck(connectionId, requestId, status, streamId, headSeq))
+        if (!backlogWaiting(connectionId) && sendSubAck(connectionId, requestId, status, streamId, headSeq))
         {
             return;
         }
-        queueAnswer(DeviceAnswerRing.SUB_ACK, connectionId, device, requestId, status, streamId, headSeq, null);
+        queueAnswer(ReactorBacklog.SUB_ACK, connectionId, device, requestId, status, streamId, headSeq, null);
     }
 
     /**
@@ -242,11 +339,11 @@ public final class Outbox implements AutoCloseable
      */
     public void upAck(final int device, final long connectionId, final long requestId, final int status)
     {
-        if (!answersWaiting(connectionId) && sendUpAck(connectionId, requestId, status))
+        if (!backlogWaiting(connectionId) && sendUpAck(connectionId, requestId, status))
         {
             return;
         }
-        queueAnswer(DeviceAnswerRing.UP_ACK, connectionId, device, requestId, status, 0, 0, null);
+        queueAnswer(ReactorBacklog.UP_ACK, connectionId, device, requestId, status, 0, 0, null);
     }
 
     /**
@@ -260,12 +357,12 @@ public final class Outbox implements AutoCloseable
         final int frameBudget)
     {
         final int reactorIndex = reactorIndex(connectionId);
-        if (!answerRing(reactorIndex).add(
-            DeviceAnswerRing.PULL, connectionId, device, streamId, nextSeq, toSeq, frameBudget, null))
+        if (!backlogFor(reactorIndex).add(
+            ReactorBacklog.PULL, connectionId, device, streamId, nextSeq, toSeq, frameBudget, null))
         {
             return false;
         }
-        listAnswerReactor(reactorIndex);
+        listBacklogReactor(reactorIndex);
         return true;
     }
 
@@ -274,57 +371,57 @@ public final class Outbox implements AutoCloseable
      * @return true while answers, control messages or PULL remainders wait for the connection's reactor: frames to its
      * connections are then held back (the device is marked for a NOTIFY) so that nothing overtakes them.
      */
-    public boolean answersWaiting(final long connectionId)
+    public boolean backlogWaiting(final long connectionId)
     {
-        return answersWaitingOn(reactorIndex(connectionId));
+        return backlogWaitingOn(reactorIndex(connectionId));
     }
 
     /**
      * @param reactorIndex a reactor, as {@link #reactorIndex(long)} names it.
      * @return true while answers, control messages or PULL remainders wait for it.
      */
-    public boolean answersWaitingOn(final int reactorIndex)
+    public boolean backlogWaitingOn(final int reactorIndex)
     {
-        final DeviceAnswerRing ring = answers[reactorIndex];
+        final ReactorBacklog ring = backlogs[reactorIndex];
         return null != ring && !ring.isEmpty();
     }
 
     /**
      * @return true if answers, control messages or PULL remainders wait for any reactor.
      */
-    public boolean hasWaitingAnswers()
+    public boolean hasBacklog()
     {
-        return !answerReactors.isEmpty();
+        return !backlogReactors.isEmpty();
     }
 
     /**
-     * @return the reactors whose ring has (or, until {@link #pruneAnswerReactors()}, had) entries.
+     * @return the reactors whose ring has (or, until {@link #pruneBacklogReactors()}, had) entries.
      */
-    IntArrayList answerReactors()
+    IntArrayList backlogReactors()
     {
-        return answerReactors;
+        return backlogReactors;
     }
 
     /**
      * @return the reactor's ring, or null if nothing ever waited for it.
      */
-    DeviceAnswerRing answers(final int reactorIndex)
+    ReactorBacklog backlog(final int reactorIndex)
     {
-        return answers[reactorIndex];
+        return backlogs[reactorIndex];
     }
 
     /**
      * Forgets reactors whose ring is empty.
      */
-    void pruneAnswerReactors()
+    void pruneBacklogReactors()
     {
-        for (int i = answerReactors.size() - 1; i >= 0; i--)
+        for (int i = backlogReactors.size() - 1; i >= 0; i--)
         {
-            final int reactorIndex = answerReactors.getInt(i);
-            if (answers[reactorIndex].isEmpty())
+            final int reactorIndex = backlogReactors.getInt(i);
+            if (backlogs[reactorIndex].isEmpty())
             {
-                answerReactors.fastUnorderedRemove(i);
-                answerListed[reactorIndex] = false;
+                backlogReactors.fastUnorderedRemove(i);
+                backlogListed[reactorIndex] = false;
             }
         }
     }
@@ -335,17 +432,17 @@ public final class Outbox implements AutoCloseable
      *
      * @return true if it was offered; the caller removes it.
      */
-    boolean sendHead(final DeviceAnswerRing ring)
+    boolean sendHead(final ReactorBacklog ring)
     {
         final long connectionId = ring.headConnectionId();
         return switch (ring.headKind())
         {
-            case DeviceAnswerRing.SUB_ACK ->
+            case ReactorBacklog.SUB_ACK ->
                 sendSubAck(connectionId, ring.headA(), (int)ring.headB(), ring.headC(), ring.headD());
-            case DeviceAnswerRing.UP_ACK -> sendUpAck(connectionId, ring.headA(), (int)ring.headB());
-            case DeviceAnswerRing.CLOSE -> offered(proxy(connectionId).close(connectionId, (int)ring.headA()));
-            case DeviceAnswerRing.BIND -> offered(proxy(connectionId).bindTopic(connectionId, ring.headA()));
-            case DeviceAnswerRing.UNBIND -> offered(proxy(connectionId).unbindTopic(connectionId, ring.headA()));
+            case ReactorBacklog.UP_ACK -> sendUpAck(connectionId, ring.headA(), (int)ring.headB());
+            case ReactorBacklog.CLOSE -> sendClose(connectionId, (int)ring.headA());
+            case ReactorBacklog.BIND -> sendBind(connectionId, ring.headA());
+            case ReactorBacklog.UNBIND -> sendUnbind(connectionId, ring.headA());
             default -> sendError(connectionId, (int)ring.headB(), ring.headReason());
         };
     }
@@ -363,9 +460,9 @@ public final class Outbox implements AutoCloseable
         final String reason)
     {
         final int reactorIndex = reactorIndex(connectionId);
-        if (answerRing(reactorIndex).add(kind, connectionId, device, a, b, c, d, reason))
+        if (backlogFor(reactorIndex).add(kind, connectionId, device, a, b, c, d, reason))
         {
-            listAnswerReactor(reactorIndex);
+            listBacklogReactor(reactorIndex);
             answersDelayed.incrementOrdered();
         }
         else
@@ -377,9 +474,9 @@ public final class Outbox implements AutoCloseable
     private void queueControl(final int kind, final long connectionId, final long arg)
     {
         final int reactorIndex = reactorIndex(connectionId);
-        if (answerRing(reactorIndex).add(kind, connectionId, DeviceAnswerRing.NO_DEVICE, arg, 0, 0, 0, null))
+        if (backlogFor(reactorIndex).add(kind, connectionId, ReactorBacklog.NO_DEVICE, arg, 0, 0, 0, null))
         {
-            listAnswerReactor(reactorIndex);
+            listBacklogReactor(reactorIndex);
         }
         else
         {
@@ -387,29 +484,33 @@ public final class Outbox implements AutoCloseable
         }
     }
 
-    private DeviceAnswerRing answerRing(final int reactorIndex)
+    private ReactorBacklog backlogFor(final int reactorIndex)
     {
-        DeviceAnswerRing ring = answers[reactorIndex];
+        ReactorBacklog ring = backlogs[reactorIndex];
         if (null == ring)
         {
-            ring = new DeviceAnswerRing(maxAnswers);
-            answers[reactorIndex] = ring;
+            ring = new ReactorBacklog(maxAnswers);
+            backlogs[reactorIndex] = ring;
         }
         return ring;
     }
 
-    private void listAnswerReactor(final int reactorIndex)
+    private void listBacklogReactor(final int reactorIndex)
     {
-        if (!answerListed[reactorIndex])
+        if (!backlogListed[reactorIndex])
         {
-            answerListed[reactorIndex] = true;
-            answerReactors.addInt(reactorIndex);
+            backlogListed[reactorIndex] = true;
+            backlogReactors.addInt(reactorIndex);
         }
     }
 
     private boolean sendError(final long connectionId, final int code, final String reason)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.error(proxy.frameBuffer(), FRAME, code, reason)));
     }
 
@@ -417,12 +518,20 @@ public final class Outbox implements AutoCloseable
         final long connectionId, final long requestId, final int status, final long streamId, final long headSeq)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.subAck(proxy.frameBuffer(), FRAME, requestId, status, streamId, headSeq)));
     }
 
     private boolean sendUpAck(final long connectionId, final long requestId, final int status)
     {
         final GatewayProxy proxy = proxy(connectionId);
+        if (null == proxy)
+        {
+            return refused();
+        }
         return offered(proxy.deliver(connectionId, FrameEncoder.upAck(proxy.frameBuffer(), FRAME, requestId, status)));
     }
 
@@ -447,11 +556,11 @@ public final class Outbox implements AutoCloseable
      */
     public void close(final long connectionId, final int closeReason)
     {
-        if (!answersWaiting(connectionId) && offered(proxy(connectionId).close(connectionId, closeReason)))
+        if (!backlogWaiting(connectionId) && sendClose(connectionId, closeReason))
         {
             return;
         }
-        queueControl(DeviceAnswerRing.CLOSE, connectionId, closeReason);
+        queueControl(ReactorBacklog.CLOSE, connectionId, closeReason);
     }
 
     /**
@@ -461,11 +570,11 @@ public final class Outbox implements AutoCloseable
      */
     public void bindTopic(final long connectionId, final long topicStreamId)
     {
-        if (!answersWaiting(connectionId) && offered(proxy(connectionId).bindTopic(connectionId, topicStreamId)))
+        if (!backlogWaiting(connectionId) && sendBind(connectionId, topicStreamId))
         {
             return;
         }
-        queueControl(DeviceAnswerRing.BIND, connectionId, topicStreamId);
+        queueControl(ReactorBacklog.BIND, connectionId, topicStreamId);
     }
 
     /**
@@ -473,11 +582,29 @@ public final class Outbox implements AutoCloseable
      */
     public void unbindTopic(final long connectionId, final long topicStreamId)
     {
-        if (!answersWaiting(connectionId) && offered(proxy(connectionId).unbindTopic(connectionId, topicStreamId)))
+        if (!backlogWaiting(connectionId) && sendUnbind(connectionId, topicStreamId))
         {
             return;
         }
-        queueControl(DeviceAnswerRing.UNBIND, connectionId, topicStreamId);
+        queueControl(ReactorBacklog.UNBIND, connectionId, topicStreamId);
+    }
+
+    private boolean sendClose(final long connectionId, final int closeReason)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return null == proxy ? refused() : offered(proxy.close(connectionId, closeReason));
+    }
+
+    private boolean sendBind(final long connectionId, final long topicStreamId)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return null == proxy ? refused() : offered(proxy.bindTopic(connectionId, topicStreamId));
+    }
+
+    private boolean sendUnbind(final long connectionId, final long topicStreamId)
+    {
+        final GatewayProxy proxy = proxy(connectionId);
+        return null == proxy ? refused() : offered(proxy.unbindTopic(connectionId, topicStreamId));
     }
 
     public void close()
@@ -489,6 +616,12 @@ public final class Outbox implements AutoCloseable
                 CloseHelper.quietClose(proxy.publication());
             }
         }
+        for (int i = 0, size = pendingReactors.size(); i < size; i++)
+        {
+            final long registrationId = registrations[pendingReactors.getInt(i)];
+            CloseHelper.quietClose(() -> aeron.asyncRemovePublication(registrationId));
+        }
+        pendingReactors.clear();
         CloseHelper.quietClose(fanout.publication());
     }
 
@@ -502,17 +635,26 @@ public final class Outbox implements AutoCloseable
         return false;
     }
 
+    private boolean refused()
+    {
+        backPressured++;
+        return false;
+    }
+
+    /**
+     * @return the reactor's proxy, or null while its publication is being added (the add is started here if none is
+     * pending: the caller treats null as a refused offer).
+     */
     private GatewayProxy proxy(final long connectionId)
     {
         final int index = reactorIndex(connectionId);
-        GatewayProxy proxy = proxies[index];
-        if (null == proxy)
+        final GatewayProxy proxy = proxies[index];
+        if (null == proxy && NO_REGISTRATION == registrations[index])
         {
             final int streamId =
                 LinkConfiguration.downstreamStreamId(ConnectionId.gatewayId(connectionId), ConnectionId.reactor(connectionId));
-            final ExclusivePublication publication = aeron.addExclusivePublication(channel, streamId);
-            proxy = new GatewayProxy(publication, maxFrameLength);
-            proxies[index] = proxy;
+            registrations[index] = aeron.asyncAddExclusivePublication(channel, streamId);
+            pendingReactors.addInt(index);
         }
         return proxy;
     }

@@ -40,6 +40,8 @@ class UnicastDeliveryTest
         final TestGateway gateway = harness.gateway(0, 0);
         final TestDevice device = gateway.connect("phone-1", harness.clock.time(), Map.of());
         harness.await("online", () -> harness.state().onlineDevices() == 1);
+        // the route started the add of the reactor's publication; until it completes a push would go as a NOTIFY
+        harness.await("publication added", () -> harness.agent().outbox().pendingPublications() == 0);
 
         final long messageId = harness.push(PushRequest.toDevice("phone-1").payload("hello"));
         harness.await("delivered", () -> device.processed().size() == 1);

@@ -23,7 +23,7 @@ package io.pushwire.dispatch;
  * only when it grows past its largest size so far, never on the steady path. Not thread-safe: the dispatch agent owns
  * it.
  */
-final class DeviceAnswerRing
+final class ReactorBacklog
 {
     static final int SUB_ACK = 1;
     static final int UP_ACK = 2;
@@ -50,7 +50,7 @@ final class DeviceAnswerRing
     /**
      * @param maxEntries most entries held, a power of two of at least {@link #INITIAL_CAPACITY}.
      */
-    DeviceAnswerRing(final int maxEntries)
+    ReactorBacklog(final int maxEntries)
     {
         if (Integer.bitCount(maxEntries) != 1 || maxEntries < INITIAL_CAPACITY)
         {
