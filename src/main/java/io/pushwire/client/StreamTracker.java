@@ -126,10 +126,20 @@ final class StreamTracker
         maybePull(s, nowNs);
     }
 
+    /**
+     * A NOTIFY: PULL what is newer than the cursor. A NOTIFY for nothing newer (the device's ACK for it was lost,
+     * e.g. dispatch restarted before storing it) is answered with an ACK of the cursor: dispatch sends no further
+     * NOTIFY for the stream until the device PULLs or ACKs, so without it newer messages would wait for the next
+     * session.
+     */
     void onNotify(final long streamId, final long newestSeq, final long nowNs)
     {
         final StreamState s = state(streamId);
         s.known = Math.max(s.known, newestSeq);
+        if (newestSeq <= cursors.cursor(streamId) && cursors.cursor(streamId) > 0)
+        {
+            acksDue.add(streamId);
+        }
         maybePull(s, nowNs);
     }
 

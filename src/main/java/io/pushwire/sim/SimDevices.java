@@ -368,10 +368,18 @@ final class SimDevices implements AutoCloseable
                     if (notify.wrap(read, bodyOffset, bodyLength) == 0)
                     {
                         stats.notifies++;
-                        final long cursor = notify.streamId() == Protocol.UNICAST_STREAM_ID ? cursorUnicast[i] : cursorBroadcast[i];
+                        final boolean unicast = notify.streamId() == Protocol.UNICAST_STREAM_ID;
+                        final long cursor = unicast ? cursorUnicast[i] : cursorBroadcast[i];
                         if (notify.newestSeq() > cursor)
                         {
                             pull(i, notify.streamId(), cursor + 1, notify.newestSeq());
+                        }
+                        else if (cursor > 0)
+                        {
+                            // it holds all of that already (its ACK was lost, e.g. with a dispatch restart): say so,
+                            // or dispatch would wait for a PULL that never comes before it notifies again
+                            ackUnicast |= unicast;
+                            ackBroadcast |= !unicast;
                         }
                     }
                 }

@@ -232,6 +232,22 @@ class DeviceClientTest
     }
 
     @Test
+    void shouldAckTheCursorOnANotifyForWhatItAlreadyHolds()
+    {
+        connect(gw2);
+        storeUnicast(gw2, 2);
+        gw2.sendMsg(0, 1);
+        gw2.sendMsg(0, 2);
+        await("ACK of seq 2", () -> gw2.highestAck(0) == 2);
+        final long acksBefore = gw2.acks.stream().filter(a -> a.seq() == 2).count();
+
+        gw2.sendNotify(0, 2); // as dispatch does after a restart that lost the stored ACK
+        await("the cursor ACKed again on the NOTIFY",
+            () -> gw2.acks.stream().filter(a -> a.seq() == 2).count() > acksBefore);
+        assertEquals(0, gw2.pulls.size(), "nothing to pull: " + gw2.pulls);
+    }
+
+    @Test
     void shouldKeepCursorsAcrossRestartsAndDropWhatWasSeen()
     {
         final DeviceClient first = connect(gw2);
