@@ -310,11 +310,7 @@ public final class Outbox implements AutoCloseable
      */
     public void error(final int device, final long connectionId, final int code, final String reason)
     {
-        if (!backlogWaiting(connectionId) && sendError(connectionId, code, reason))
-        {
-            return;
-        }
-        queueAnswer(ReactorBacklog.ERROR, connectionId, device, 0, code, 0, 0, reason);
+        sendOrQueueAnswer(ReactorBacklog.ERROR, connectionId, device, 0, code, 0, 0, reason);
     }
 
     /**
@@ -327,11 +323,7 @@ public final class Outbox implements AutoCloseable
         final int device, final long connectionId, final long requestId, final int status, final long streamId,
         final long headSeq)
     {
-        if (!backlogWaiting(connectionId) && sendSubAck(connectionId, requestId, status, streamId, headSeq))
-        {
-            return;
-        }
-        queueAnswer(ReactorBacklog.SUB_ACK, connectionId, device, requestId, status, streamId, headSeq, null);
+        sendOrQueueAnswer(ReactorBacklog.SUB_ACK, connectionId, device, requestId, status, streamId, headSeq, null);
     }
 
     /**
@@ -339,11 +331,7 @@ public final class Outbox implements AutoCloseable
      */
     public void upAck(final int device, final long connectionId, final long requestId, final int status)
     {
-        if (!backlogWaiting(connectionId) && sendUpAck(connectionId, requestId, status))
-        {
-            return;
-        }
-        queueAnswer(ReactorBacklog.UP_ACK, connectionId, device, requestId, status, 0, 0, null);
+        sendOrQueueAnswer(ReactorBacklog.UP_ACK, connectionId, device, requestId, status, 0, 0, null);
     }
 
     /**
@@ -434,17 +422,8 @@ public final class Outbox implements AutoCloseable
      */
     boolean sendHead(final ReactorBacklog ring)
     {
-        final long connectionId = ring.headConnectionId();
-        return switch (ring.headKind())
-        {
-            case ReactorBacklog.SUB_ACK ->
-                sendSubAck(connectionId, ring.headA(), (int)ring.headB(), ring.headC(), ring.headD());
-            case ReactorBacklog.UP_ACK -> sendUpAck(connectionId, ring.headA(), (int)ring.headB());
-            case ReactorBacklog.CLOSE -> sendClose(connectionId, (int)ring.headA());
-            case ReactorBacklog.BIND -> sendBind(connectionId, ring.headA());
-            case ReactorBacklog.UNBIND -> sendUnbind(connectionId, ring.headA());
-            default -> sendError(connectionId, (int)ring.headB(), ring.headReason());
-        };
+        return send(ring.headKind(), ring.headConnectionId(), ring.headA(), ring.headB(), ring.headC(), ring.headD(),
+            ring.headReason());
     }
 
     /**
@@ -504,35 +483,49 @@ public final class Outbox implements AutoCloseable
         }
     }
 
-    private boolean sendError(final long connectionId, final int code, final String reason)
+    private void sendOrQueueAnswer(
+        final int kind, final long connectionId, final int device, final long a, final long b, final long c, final long d,
+        final String reason)
     {
-        final GatewayProxy proxy = proxy(connectionId);
-        if (null == proxy)
+        if (backlogWaiting(connectionId) || !send(kind, connectionId, a, b, c, d, reason))
         {
-            return refused();
+            queueAnswer(kind, connectionId, device, a, b, c, d, reason);
         }
-        return offered(proxy.deliver(connectionId, FrameEncoder.error(proxy.frameBuffer(), FRAME, code, reason)));
     }
 
-    private boolean sendSubAck(
-        final long connectionId, final long requestId, final int status, final long streamId, final long headSeq)
+    private void sendOrQueueControl(final int kind, final long connectionId, final long arg)
     {
-        final GatewayProxy proxy = proxy(connectionId);
-        if (null == proxy)
+        if (backlogWaiting(connectionId) || !send(kind, connectionId, arg, 0, 0, 0, null))
         {
-            return refused();
+            queueControl(kind, connectionId, arg);
         }
-        return offered(proxy.deliver(connectionId, FrameEncoder.subAck(proxy.frameBuffer(), FRAME, requestId, status, streamId, headSeq)));
     }
 
-    private boolean sendUpAck(final long connectionId, final long requestId, final int status)
+    /**
+     * Encodes and offers one answer or control message to the connection's reactor, the first time or from its ring:
+     * the fields are those {@link ReactorBacklog} keeps for the kind.
+     *
+     * @return true if it was offered.
+     */
+    private boolean send(
+        final int kind, final long connectionId, final long a, final long b, final long c, final long d, final String reason)
     {
         final GatewayProxy proxy = proxy(connectionId);
         if (null == proxy)
         {
             return refused();
         }
-        return offered(proxy.deliver(connectionId, FrameEncoder.upAck(proxy.frameBuffer(), FRAME, requestId, status)));
+        final long result = switch (kind)
+        {
+            case ReactorBacklog.SUB_ACK ->
+                proxy.deliver(connectionId, FrameEncoder.subAck(proxy.frameBuffer(), FRAME, a, (int)b, c, d));
+            case ReactorBacklog.UP_ACK -> proxy.deliver(connectionId, FrameEncoder.upAck(proxy.frameBuffer(), FRAME, a, (int)b));
+            case ReactorBacklog.CLOSE -> proxy.close(connectionId, (int)a);
+            case ReactorBacklog.BIND -> proxy.bindTopic(connectionId, a);
+            case ReactorBacklog.UNBIND -> proxy.unbindTopic(connectionId, a);
+            default -> proxy.deliver(connectionId, FrameEncoder.error(proxy.frameBuffer(), FRAME, (int)b, reason));
+        };
+        return offered(result);
     }
 
     public boolean topicMsg(
@@ -556,11 +549,7 @@ public final class Outbox implements AutoCloseable
      */
     public void close(final long connectionId, final int closeReason)
     {
-        if (!backlogWaiting(connectionId) && sendClose(connectionId, closeReason))
-        {
-            return;
-        }
-        queueControl(ReactorBacklog.CLOSE, connectionId, closeReason);
+        sendOrQueueControl(ReactorBacklog.CLOSE, connectionId, closeReason);
     }
 
     /**
@@ -570,11 +559,7 @@ public final class Outbox implements AutoCloseable
      */
     public void bindTopic(final long connectionId, final long topicStreamId)
     {
-        if (!backlogWaiting(connectionId) && sendBind(connectionId, topicStreamId))
-        {
-            return;
-        }
-        queueControl(ReactorBacklog.BIND, connectionId, topicStreamId);
+        sendOrQueueControl(ReactorBacklog.BIND, connectionId, topicStreamId);
     }
 
     /**
@@ -582,29 +567,7 @@ public final class Outbox implements AutoCloseable
      */
     public void unbindTopic(final long connectionId, final long topicStreamId)
     {
-        if (!backlogWaiting(connectionId) && sendUnbind(connectionId, topicStreamId))
-        {
-            return;
-        }
-        queueControl(ReactorBacklog.UNBIND, connectionId, topicStreamId);
-    }
-
-    private boolean sendClose(final long connectionId, final int closeReason)
-    {
-        final GatewayProxy proxy = proxy(connectionId);
-        return null == proxy ? refused() : offered(proxy.close(connectionId, closeReason));
-    }
-
-    private boolean sendBind(final long connectionId, final long topicStreamId)
-    {
-        final GatewayProxy proxy = proxy(connectionId);
-        return null == proxy ? refused() : offered(proxy.bindTopic(connectionId, topicStreamId));
-    }
-
-    private boolean sendUnbind(final long connectionId, final long topicStreamId)
-    {
-        final GatewayProxy proxy = proxy(connectionId);
-        return null == proxy ? refused() : offered(proxy.unbindTopic(connectionId, topicStreamId));
+        sendOrQueueControl(ReactorBacklog.UNBIND, connectionId, topicStreamId);
     }
 
     public void close()

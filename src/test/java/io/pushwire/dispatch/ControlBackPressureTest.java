@@ -41,7 +41,7 @@ class ControlBackPressureTest
     @Test
     void shouldSendControlToAHealthyReactorWhileAnotherRefusesAndTheWaitingOnesInOrderOnceItReads()
     {
-        harness = new DispatchHarness(storeDir, ControlBackPressureTest::inlineLargeMessages);
+        harness = new DispatchHarness(storeDir, (ctx) -> DispatchHarness.inlineLargeMessages(ctx, PAYLOAD_LENGTH));
         final TestGateway paused = harness.gateway(0, 0);
         final TestGateway healthy = harness.gateway(1, 0);
         final TestDevice filler = paused.connect("filler", harness.clock.time(), Map.of());
@@ -84,7 +84,7 @@ class ControlBackPressureTest
     @Test
     void shouldSendABindBeforeTheSubAckItBelongsToWhenTheReactorReadsAgain()
     {
-        harness = new DispatchHarness(storeDir, ControlBackPressureTest::inlineLargeMessages);
+        harness = new DispatchHarness(storeDir, (ctx) -> DispatchHarness.inlineLargeMessages(ctx, PAYLOAD_LENGTH));
         final TestGateway gateway = harness.gateway(0, 0);
         final TestDevice filler = gateway.connect("filler", harness.clock.time(), Map.of());
         final TestDevice asker = gateway.connect("asker", harness.clock.time(), Map.of());
@@ -113,7 +113,7 @@ class ControlBackPressureTest
     @Test
     void shouldDropAndCountControlMessagesBeyondTheRingsBound()
     {
-        harness = new DispatchHarness(storeDir, (ctx) -> inlineLargeMessages(ctx.maxDeviceAnswers(64)));
+        harness = new DispatchHarness(storeDir, (ctx) -> DispatchHarness.inlineLargeMessages(ctx.maxDeviceAnswers(64), PAYLOAD_LENGTH));
         final TestGateway gateway = harness.gateway(0, 0);
         final TestDevice filler = gateway.connect("filler", harness.clock.time(), Map.of());
         final TestDevice asker = gateway.connect("asker", harness.clock.time(), Map.of());
@@ -168,10 +168,5 @@ class ControlBackPressureTest
     private static List<String> entries(final TestGateway gateway, final String deviceId)
     {
         return gateway.log.stream().filter((entry) -> entry.startsWith(deviceId + " ")).toList();
-    }
-
-    private static DispatchContext inlineLargeMessages(final DispatchContext ctx)
-    {
-        return ctx.inlineLimit(PAYLOAD_LENGTH).window(1_000).windowBytes(64 << 20);
     }
 }

@@ -41,7 +41,7 @@ class DeviceAnswerBackPressureTest
     @Test
     void shouldKeepAnswersInOrderWhileTheReactorRefusesAndSendThemOnceItTakesOffersAgain()
     {
-        harness = new DispatchHarness(storeDir, DeviceAnswerBackPressureTest::inlineLargeMessages);
+        harness = new DispatchHarness(storeDir, (ctx) -> DispatchHarness.inlineLargeMessages(ctx, PAYLOAD_LENGTH));
         final TestGateway gateway = harness.gateway(0, 0);
         final TestDevice filler = gateway.connect("filler", harness.clock.time(), Map.of());
         final TestDevice asker = gateway.connect("asker", harness.clock.time(), Map.of());
@@ -80,7 +80,7 @@ class DeviceAnswerBackPressureTest
     @Test
     void shouldDropAndCountAnswersBeyondTheRingsBound()
     {
-        harness = new DispatchHarness(storeDir, (ctx) -> inlineLargeMessages(ctx.maxDeviceAnswers(64)));
+        harness = new DispatchHarness(storeDir, (ctx) -> DispatchHarness.inlineLargeMessages(ctx.maxDeviceAnswers(64), PAYLOAD_LENGTH));
         final TestGateway gateway = harness.gateway(0, 0);
         final TestDevice filler = gateway.connect("filler", harness.clock.time(), Map.of());
         final TestDevice asker = gateway.connect("asker", harness.clock.time(), Map.of());
@@ -99,11 +99,6 @@ class DeviceAnswerBackPressureTest
         harness.settle();
         assertEquals(IntStream.rangeClosed(1, 64).mapToObj(Long::valueOf).toList(), asker.upAcks, "the first 64, in order");
         assertEquals(36, harness.dispatch.counters().deviceAnswersDropped.get());
-    }
-
-    private static DispatchContext inlineLargeMessages(final DispatchContext ctx)
-    {
-        return ctx.inlineLimit(PAYLOAD_LENGTH).window(1_000).windowBytes(64 << 20);
     }
 
     private static List<String> answers(final TestDevice device)

@@ -88,6 +88,15 @@ final class DispatchHarness implements AutoCloseable
     }
 
     /**
+     * Lets dispatch deliver {@code payloadLength}-byte messages inline with a window that never fills, as
+     * {@link #fillReactor} needs.
+     */
+    static DispatchContext inlineLargeMessages(final DispatchContext ctx, final int payloadLength)
+    {
+        return ctx.inlineLimit(payloadLength).window(1_000).windowBytes(64 << 20);
+    }
+
+    /**
      * Opens dispatch's publication to the reactor, stops the reactor's downstream reads and pushes messages of
      * {@code payloadLength} bytes to the filler (a device on that reactor) until dispatch's offers are refused. With
      * 4 KB messages and 64 KiB terms the window is full long before 100 messages; dispatch must deliver them inline
